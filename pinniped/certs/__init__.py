@@ -1,0 +1,1 @@
+"""X.509: certificate authorities and the certificates they issue (server side only)."""
