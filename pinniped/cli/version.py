@@ -1,0 +1,28 @@
+"""`pinniped version`."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+
+import pinniped
+
+
+def version_info() -> dict[str, str]:
+    return {
+        "gitVersion": f"v{pinniped.__version__}",
+        "implementation": "pinniped-py",
+        "pythonVersion": platform.python_version(),
+        "platform": f"{sys.platform}/{platform.machine()}",
+    }
+
+
+def run_version(output: str) -> None:
+    info = version_info()
+    if output == "json":
+        print(json.dumps(info, indent=2))
+    else:
+        print(
+            f"{info['implementation']} {info['gitVersion']} ({info['platform']}, python {info['pythonVersion']})"
+        )

@@ -1,0 +1,1 @@
+"""The Concierge: the TokenCredentialRequest API as a Kubernetes aggregated API server."""

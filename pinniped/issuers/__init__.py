@@ -1,0 +1,1 @@
+"""Client-certificate issuers: who signs the certificate a TokenCredentialRequest returns."""

@@ -1,0 +1,1 @@
+"""Cluster providers: `local` (processes on loopback), `kind` (Docker), `existing` (a kubeconfig)."""

@@ -1,0 +1,68 @@
+"""Fixtures shared by the integration and e2e suites: the cluster, and capability gating.
+
+Load with `pytest_plugins = ["pinniped.testing.pytest_plugin"]`. The provider comes from
+`--cluster-provider` or $PINNIPED_TEST_CLUSTER_PROVIDER (default: kind with Docker, else local).
+A provider that cannot start fails the run with its reason; tests skip only by capability.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from pinniped.testing.clusters.base import Cluster, ClusterStartError
+from pinniped.testing.clusters.provider import PROVIDERS, choose_provider, start_cluster
+
+CLUSTER_KEY = pytest.StashKey[Cluster]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pinniped")
+    group.addoption("--cluster-provider", choices=PROVIDERS, default=None, help="local, kind or existing")
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(f"\n{message}")
+    sys.stderr.flush()
+
+
+@pytest.fixture(scope="session")
+def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    provider = choose_provider(request.config.getoption("--cluster-provider"))
+    started = time.monotonic()
+    try:
+        running = start_cluster(provider, _progress)
+    except ClusterStartError as error:
+        pytest.fail(f"the {provider} cluster provider could not start: {error}", pytrace=False)
+    _progress(f"cluster ({provider}) ready in {time.monotonic() - started:.1f}s\n")
+    request.config.stash[CLUSTER_KEY] = running
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(autouse=True)
+def _require_capabilities(request: pytest.FixtureRequest) -> None:
+    markers = list(request.node.iter_markers("capability"))
+    if not markers:
+        return
+    cluster: Cluster = request.getfixturevalue("cluster")
+    for marker in markers:
+        for name in marker.args:
+            if name not in cluster.capabilities:
+                pytest.skip(f"cluster lacks capability {name!r}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if report.failed and report.when == "call":
+        cluster = item.config.stash.get(CLUSTER_KEY, None)
+        processes = getattr(cluster, "processes", {})
+        for name, process in processes.items():
+            report.sections.append((f"{name} log (tail)", process.tail(30)))
