@@ -24,7 +24,13 @@ VERSION = "v1"
 def _front_proxy_ca(cluster: Cluster) -> str:
     config_map = json.loads(
         cluster.kubectl(
-            "get", "configmap", "extension-apiserver-authentication", "-n", "kube-system", "-o", "json"
+            "get",
+            "configmap",
+            "extension-apiserver-authentication",
+            "-n",
+            "kube-system",
+            "-o",
+            "json",
         ).stdout
     )
     ca: str = config_map["data"]["requestheader-client-ca-file"]
@@ -75,7 +81,9 @@ def test_a_host_backend_is_reached_through_kube_apiserver_with_a_verified_front_
     with serve_in_thread(_backend(group, seen), port, context):
         expose_local_backend(cluster, group, VERSION, port, service, namespace, serving_ca.cert_pem)
         try:
-            through_apiserver = json.loads(cluster.kubectl("get", "--raw", f"/apis/{group}/{VERSION}").stdout)
+            through_apiserver = json.loads(
+                cluster.kubectl("get", "--raw", f"/apis/{group}/{VERSION}").stdout
+            )
             assert through_apiserver["believedUser"] == "admin"
 
             direct = _direct_request_claiming_admin(port, group, serving_ca.cert_pem)
@@ -86,13 +94,16 @@ def test_a_host_backend_is_reached_through_kube_apiserver_with_a_verified_front_
     with_header = [entry for entry in seen if entry["header_user"]]
     assert with_header
     assert any(entry["believed"] == "admin" and entry["verified_peer"] for entry in with_header)
-    assert all(entry["verified_peer"] for entry in with_header if entry["believed"] != "system:anonymous")
+    assert all(
+        entry["verified_peer"] for entry in with_header if entry["believed"] != "system:anonymous"
+    )
 
 
 def _direct_request_claiming_admin(port: int, group: str, ca_pem: bytes) -> dict[str, Any]:
     context = ssl.create_default_context(cadata=ca_pem.decode())
     request = urllib.request.Request(
-        f"https://127.0.0.1:{port}/apis/{group}/{VERSION}", headers={"X-Remote-User": "system:admin"}
+        f"https://127.0.0.1:{port}/apis/{group}/{VERSION}",
+        headers={"X-Remote-User": "system:admin"},
     )
     with urllib.request.urlopen(request, context=context, timeout=10) as response:  # noqa: S310
         result: dict[str, Any] = json.loads(response.read())

@@ -15,7 +15,7 @@ from typing import Final
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -123,8 +123,8 @@ class CertificateAuthority:
         """Load a CA (ECDSA or RSA, as kube-controller-manager's may be); ValueError if unusable."""
         cert = x509.load_pem_x509_certificate(cert_pem)
         key = serialization.load_pem_private_key(key_pem, password=None)
-        if not isinstance(key, CertificateIssuerPrivateKeyTypes):  # type: ignore[misc,arg-type]
-            raise ValueError("the CA private key cannot sign certificates")
+        if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+            raise ValueError("the CA private key must be ECDSA or RSA")
         if _public_der(key.public_key()) != _public_der(cert.public_key()):
             raise ValueError("the private key does not match the CA certificate")
         return cls(cert, key, clock)
@@ -145,9 +145,7 @@ class CertificateAuthority:
         self, username: str, groups: Sequence[str], ttl: datetime.timedelta
     ) -> IssuedCertificate:
         """A client certificate: CN = username, one O per group, EKU clientAuth, no SANs."""
-        return self._issue(
-            _name(username, groups), ttl, [ExtendedKeyUsageOID.CLIENT_AUTH], sans=()
-        )
+        return self._issue(_name(username, groups), ttl, [ExtendedKeyUsageOID.CLIENT_AUTH], sans=())
 
     def issue_serving_certificate(
         self, hosts: Sequence[str], ttl: datetime.timedelta, common_name: str | None = None

@@ -37,7 +37,7 @@ def from_kubeconfig(path: str | os.PathLike[str] | None = None, context: str | N
     from kubernetes import client, config
 
     configuration = client.Configuration()
-    config.load_kube_config(
+    config.load_kube_config(  # type: ignore[no-untyped-call]
         config_file=None if path is None else os.fspath(path),
         context=context,
         client_configuration=configuration,

@@ -64,15 +64,11 @@ class Informer:
             except Gone:
                 log.info("watch expired, listing again", extra={"path": self._path})
                 resource_version = None
-            except (ApiError, OSError, asyncio.TimeoutError, ValueError) as error:
-                log.warning(
-                    "list/watch failed, retrying", extra={"path": self._path, "error": str(error)}
-                )
+            except (TimeoutError, ApiError, OSError, ValueError) as error:
+                log.warning("list/watch failed, retrying", extra={"path": self._path, "error": str(error)})
                 await asyncio.sleep(self._retry_delay)
             except Exception as error:  # aiohttp client errors and the like
-                log.warning(
-                    "list/watch failed, retrying", extra={"path": self._path, "error": repr(error)}
-                )
+                log.warning("list/watch failed, retrying", extra={"path": self._path, "error": repr(error)})
                 await asyncio.sleep(self._retry_delay)
 
     async def _relist(self) -> str:
@@ -109,7 +105,7 @@ class Informer:
                 await self._notify("DELETED", obj)
             elif kind in ("ADDED", "MODIFIED"):
                 self.store[key] = obj
-                await self._notify(kind, obj)  # type: ignore[arg-type]
+                await self._notify(kind, obj)
         return resource_version
 
     async def _notify(self, event: EventType, obj: Object) -> None:

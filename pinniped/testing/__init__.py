@@ -1,1 +1,4 @@
-"""Test support: binaries, cluster providers, and the provisioning contract. Never imported by runtime code."""
+"""Test support: binaries, cluster providers, the provisioning contract.
+
+Never imported by runtime code (an import-linter contract says so).
+"""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 
@@ -57,12 +57,14 @@ def _require_capabilities(request: pytest.FixtureRequest) -> None:
                 pytest.skip(f"cluster lacks capability {name!r}")
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report: pytest.TestReport = outcome.get_result()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     if report.failed and report.when == "call":
         cluster = item.config.stash.get(CLUSTER_KEY, None)
         processes = getattr(cluster, "processes", {})
         for name, process in processes.items():
             report.sections.append((f"{name} log (tail)", process.tail(30)))
+    return report

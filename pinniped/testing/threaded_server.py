@@ -13,7 +13,10 @@ from aiohttp import web
 
 @contextlib.contextmanager
 def serve_in_thread(
-    app: web.Application, port: int, ssl_context: ssl.SSLContext | None = None, host: str = "127.0.0.1"
+    app: web.Application,
+    port: int,
+    ssl_context: ssl.SSLContext | None = None,
+    host: str = "127.0.0.1",
 ) -> Iterator[None]:
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app, handle_signals=False)

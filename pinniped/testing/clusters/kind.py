@@ -53,7 +53,10 @@ class KindProviderCluster:
         self._keep = keep
         self.kubectl_path = Path(kubectl)
         self._kind = KindCluster(
-            name, kubeconfig=workdir / "kubeconfig", kind_path=Path(kind), kubectl_path=self.kubectl_path
+            name,
+            kubeconfig=workdir / "kubeconfig",
+            kind_path=Path(kind),
+            kubectl_path=self.kubectl_path,
         )
         self.kubeconfig: Path = self._kind.kubeconfig_path
         self.server = ""
@@ -73,7 +76,9 @@ class KindProviderCluster:
 
     def _node_file(self, path: str) -> bytes:
         result = subprocess.run(
-            ["docker", "exec", f"{self.name}-control-plane", "cat", path], capture_output=True, check=True
+            ["docker", "exec", f"{self.name}-control-plane", "cat", path],
+            capture_output=True,
+            check=True,
         )
         return result.stdout
 
@@ -84,7 +89,8 @@ class KindProviderCluster:
 
     def signing_key_pair(self) -> SigningKeyPair:
         return SigningKeyPair(
-            self._node_file("/etc/kubernetes/pki/ca.crt"), self._node_file("/etc/kubernetes/pki/ca.key")
+            self._node_file("/etc/kubernetes/pki/ca.crt"),
+            self._node_file("/etc/kubernetes/pki/ca.key"),
         )
 
     def load_image(self, image: str) -> None:

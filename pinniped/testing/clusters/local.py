@@ -68,9 +68,7 @@ class LocalCluster:
         self._webhook_kubeconfig: Path | None = None
 
     @classmethod
-    def start(
-        cls, binaries: Binaries, progress: Progress, workdir: Path | None = None
-    ) -> LocalCluster:
+    def start(cls, binaries: Binaries, progress: Progress, workdir: Path | None = None) -> LocalCluster:
         workdir = workdir or Path(tempfile.mkdtemp(prefix="pinniped-local-cluster-"))
         cluster = cls(binaries, workdir, progress)
         try:
@@ -257,7 +255,9 @@ class LocalCluster:
 
 
 def _http_ok(url: str, context: ssl.SSLContext | None) -> bool:
-    with contextlib.suppress(urllib.error.URLError, OSError, ValueError):
-        with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310
-            return bool(response.status == 200)
+    with (
+        contextlib.suppress(urllib.error.URLError, OSError, ValueError),
+        urllib.request.urlopen(url, timeout=2, context=context) as response,  # noqa: S310
+    ):
+        return bool(response.status == 200)
     return False
