@@ -121,8 +121,14 @@ class CertificateAuthority:
     @classmethod
     def load(cls, cert_pem: bytes, key_pem: bytes, clock: Clock = utc_now) -> CertificateAuthority:
         """Load a CA (ECDSA or RSA, as kube-controller-manager's may be); ValueError if unusable."""
-        cert = x509.load_pem_x509_certificate(cert_pem)
-        key = serialization.load_pem_private_key(key_pem, password=None)
+        try:
+            cert = x509.load_pem_x509_certificate(cert_pem)
+        except ValueError as error:
+            raise ValueError("the CA certificate is not a PEM certificate") from error
+        try:
+            key = serialization.load_pem_private_key(key_pem, password=None)
+        except (ValueError, TypeError) as error:
+            raise ValueError("the CA private key is not an unencrypted PEM key") from error
         if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
             raise ValueError("the CA private key must be ECDSA or RSA")
         if _public_der(key.public_key()) != _public_der(cert.public_key()):
