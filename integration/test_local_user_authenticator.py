@@ -88,9 +88,7 @@ def test_added_changed_and_removed_users_take_effect_within_a_second(
     name = "lifecycle-user"
     add_user(cluster.kubeconfig, name, "first-password", ["group-a", "group-b"])
     within_a_second(
-        lambda: (
-            authenticated_as(webhook, f"{name}:first-password") == (name, ["group-a", "group-b"])
-        ),
+        lambda: authenticated_as(webhook, f"{name}:first-password") == (name, ["group-a", "group-b"]),
         "new user authenticates with its groups",
     )
     assert authenticated_as(webhook, f"{name}:wrong-password") is None
@@ -131,9 +129,7 @@ def test_serving_secret_is_created_once_and_reused_on_restart(
     before = tls_secret(cluster)
     assert set(before["data"]) == {"caCertificate", "tlsPrivateKey", "tlsCertificateChain"}
 
-    with run_local_user_authenticator(
-        cluster.kubeconfig, free_port(), tmp_path / "second.log"
-    ) as second:
+    with run_local_user_authenticator(cluster.kubeconfig, free_port(), tmp_path / "second.log") as second:
         assert second.ca_pem == webhook.ca_pem
         assert token_review(second, "nobody-at-all:pw")["authenticated"] is False
 

@@ -48,9 +48,7 @@ def parser() -> argparse.ArgumentParser:
     _cluster_arguments(serve)
     serve.add_argument("--listen-address", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    serve.add_argument(
-        "--tls-host", action="append", default=[], help="extra SAN for a new certificate"
-    )
+    serve.add_argument("--tls-host", action="append", default=[], help="extra SAN for a new certificate")
     serve.add_argument("--tls-min-version", choices=("1.2", "1.3"), default="1.3")
     serve.add_argument("--log-format", choices=("text", "json"), default="text")
     add = commands.add_parser("add-user", help="create or update a user (password from stdin)")
@@ -119,9 +117,7 @@ def _add_user(options: argparse.Namespace, deps: CliDeps) -> None:
 
     async def apply() -> bool:
         async with deps.connect(options.kubeconfig) as client:
-            return await add_user(
-                client, options.namespace, options.name, groups=groups, password=password
-            )
+            return await add_user(client, options.namespace, options.name, groups=groups, password=password)
 
     existed = asyncio.run(apply())
     verb = "updated existing" if existed else "created"

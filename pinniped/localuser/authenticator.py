@@ -19,9 +19,9 @@ class MalformedTokenError(ValueError):
 class Outcome(enum.Enum):
     AUTHENTICATED = "authenticated"
     UNKNOWN_USER = "unknown user"
-    EMPTY_PASSWORD = "empty password"  # noqa: S105 (an outcome, not a password)
-    NO_PASSWORD_HASH = "user has no password hash"  # noqa: S105
-    WRONG_PASSWORD = "wrong password"  # noqa: S105
+    EMPTY_PASSWORD = "empty password"
+    NO_PASSWORD_HASH = "user has no password hash"
+    WRONG_PASSWORD = "wrong password"
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pinniped.log import LogFormat
 
 NAMESPACE: Final = "local-user-authenticator"
 APP_NAME: Final = "local-user-authenticator"
-TLS_SECRET_NAME: Final = "local-user-authenticator-tls-serving-certificate"  # noqa: S105
-PASSWORD_HASH_KEY: Final = "passwordHash"  # noqa: S105 (a key name)
+TLS_SECRET_NAME: Final = "local-user-authenticator-tls-serving-certificate"
+PASSWORD_HASH_KEY: Final = "passwordHash"
 GROUPS_KEY: Final = "groups"
 AUTHENTICATE_PATH: Final = "/authenticate"
 DEFAULT_PORT: Final = 8443

@@ -29,9 +29,7 @@ class WebhookError(Exception):
         self.message = message
 
 
-def error_response(
-    code: int, message: str, headers: Mapping[str, str] | None = None
-) -> web.Response:
+def error_response(code: int, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
     reason = REASONS.get(code) or HTTPStatus(code).phrase.replace(" ", "")
     response = web.json_response(failure_status(code, reason, message), status=code)
     for name, value in (headers or {}).items():

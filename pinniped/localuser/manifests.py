@@ -50,9 +50,7 @@ def render(image: str, namespace: str = NAMESPACE) -> list[Manifest]:
             "spec": {
                 "type": "ClusterIP",
                 "selector": dict(labels),
-                "ports": [
-                    {"name": "https", "protocol": "TCP", "port": 443, "targetPort": DEFAULT_PORT}
-                ],
+                "ports": [{"name": "https", "protocol": "TCP", "port": 443, "targetPort": DEFAULT_PORT}],
             },
         },
     ]
@@ -63,9 +61,7 @@ def as_list(manifests: list[Manifest]) -> Manifest:
     return {"apiVersion": "v1", "kind": "List", "items": manifests}
 
 
-def _deployment(
-    metadata: dict[str, Any], labels: dict[str, str], image: str, namespace: str
-) -> Manifest:
+def _deployment(metadata: dict[str, Any], labels: dict[str, str], image: str, namespace: str) -> Manifest:
     container = {
         "name": APP_NAME,
         "image": image,

@@ -46,9 +46,7 @@ async def serve(config: ServeConfig) -> None:
             runner = web.AppRunner(build_app(config, deps), access_log=None)
             await runner.setup()
             try:
-                site = web.TCPSite(
-                    runner, config.listen_address, config.port, ssl_context=ssl_context
-                )
+                site = web.TCPSite(runner, config.listen_address, config.port, ssl_context=ssl_context)
                 await site.start()
                 log.info(
                     "serving",

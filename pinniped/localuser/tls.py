@@ -68,9 +68,7 @@ async def ensure_serving_secret(
     hosts = [*defaults, *(host for host in extra_hosts if host not in defaults)]
     material = new_serving_material(hosts, clock)
     try:
-        await client.create(
-            resource_path("", "v1", "secrets", namespace), _secret(namespace, material)
-        )
+        await client.create(resource_path("", "v1", "secrets", namespace), _secret(namespace, material))
         log.info("created the serving certificate", extra={"secret": TLS_SECRET_NAME})
         return material
     except Conflict:
@@ -112,9 +110,7 @@ def _secret(namespace: str, material: ServingMaterial) -> dict[str, Any]:
     }
 
 
-def server_ssl_context(
-    material: ServingMaterial, min_version: TLSVersion = "1.3"
-) -> ssl.SSLContext:
+def server_ssl_context(material: ServingMaterial, min_version: TLSVersion = "1.3") -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if min_version == "1.3":
         context.minimum_version = ssl.TLSVersion.TLSv1_3

@@ -22,7 +22,7 @@ from typing import Any, Final
 from pinniped.testing.processes import ManagedProcess
 
 NAMESPACE: Final = "local-user-authenticator"
-TLS_SECRET_NAME: Final = "local-user-authenticator-tls-serving-certificate"  # noqa: S105
+TLS_SECRET_NAME: Final = "local-user-authenticator-tls-serving-certificate"
 READY_TIMEOUT: Final = 30.0
 CLI_TIMEOUT: Final = 60.0
 
@@ -78,9 +78,7 @@ def add_user(
     return _cli(kubeconfig, namespace, args, stdin=password + "\n")
 
 
-def remove_user(
-    kubeconfig: Path, name: str, namespace: str = NAMESPACE
-) -> subprocess.CompletedProcess[str]:
+def remove_user(kubeconfig: Path, name: str, namespace: str = NAMESPACE) -> subprocess.CompletedProcess[str]:
     return _cli(kubeconfig, namespace, ["remove-user", name])
 
 
@@ -125,9 +123,7 @@ def _wait_until_serving(
     ca_pem: bytes | None = None
     while time.monotonic() < deadline:
         if process.exited() is not None:
-            raise RuntimeError(
-                f"local-user-authenticator exited with {process.exited()}:\n{process.tail()}"
-            )
+            raise RuntimeError(f"local-user-authenticator exited with {process.exited()}:\n{process.tail()}")
         if ca_pem is None:
             ca_pem = serving_ca(kubeconfig, namespace)
         if ca_pem is not None and _answers(url, ca_pem):

@@ -53,12 +53,7 @@ class Harness:
 
 def test_serve_is_the_default_command() -> None:
     harness = Harness()
-    assert (
-        main(
-            ["--port", "9443", "--tls-host", "localhost", "--tls-host", "127.0.0.1"], harness.deps()
-        )
-        == 0
-    )
+    assert main(["--port", "9443", "--tls-host", "localhost", "--tls-host", "127.0.0.1"], harness.deps()) == 0
     assert harness.served == [ServeConfig(port=9443, tls_hosts=("localhost", "127.0.0.1"))]
 
 
@@ -80,9 +75,7 @@ def test_add_user_reads_the_password_from_stdin(tmp_path: Path) -> None:
     kubeconfig.write_text("{}")
     harness = Harness(stdin="s3cret:pw\nignored second line\n")
 
-    code = main(
-        ["add-user", "ryan", "--groups", "a, b", "--kubeconfig", str(kubeconfig)], harness.deps()
-    )
+    code = main(["add-user", "ryan", "--groups", "a, b", "--kubeconfig", str(kubeconfig)], harness.deps())
 
     assert code == 0
     assert harness.kubeconfigs == [str(kubeconfig)]
@@ -145,13 +138,10 @@ def test_errors_are_one_line_and_exit_1(argv: list[str]) -> None:
 
 def test_api_error_is_one_line() -> None:
     harness = Harness(stdin="pw\n")
-    harness.kube.fail_with = ApiError(
-        404, "NotFound", 'namespaces "local-user-authenticator" not found'
-    )
+    harness.kube.fail_with = ApiError(404, "NotFound", 'namespaces "local-user-authenticator" not found')
     assert main(["add-user", "ryan"], harness.deps()) == 1
     assert harness.stderr.getvalue() == (
-        "error: cannot create user ryan: 404 NotFound: "
-        'namespaces "local-user-authenticator" not found\n'
+        'error: cannot create user ryan: 404 NotFound: namespaces "local-user-authenticator" not found\n'
     )
 
 

@@ -109,9 +109,7 @@ async def test_token_is_split_at_the_first_colon(client: Client) -> None:
     ],
 )
 @pytest.mark.parametrize("api_version", [V1BETA1, V1])
-async def test_bad_credentials_are_not_authenticated(
-    client: Client, token: str, api_version: str
-) -> None:
+async def test_bad_credentials_are_not_authenticated(client: Client, token: str, api_version: str) -> None:
     status, body = await post(client, review(token, api_version=api_version))
     assert status == 200
     assert body["apiVersion"] == api_version

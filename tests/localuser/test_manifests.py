@@ -56,10 +56,7 @@ def test_deployment_runs_serve_with_the_image_on_8443() -> None:
     assert container["args"][0] == "serve"
     assert container["ports"][0]["containerPort"] == 8443
     assert pod["spec"]["serviceAccountName"] == kinds["ServiceAccount"]["metadata"]["name"]
-    assert (
-        kinds["Deployment"]["spec"]["selector"]["matchLabels"].items()
-        <= pod["metadata"]["labels"].items()
-    )
+    assert kinds["Deployment"]["spec"]["selector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
     assert container["securityContext"]["runAsNonRoot"] is True
 
 

@@ -105,9 +105,7 @@ async def handshake(
     client_context.maximum_version = client_max
     try:
         _, writer = await asyncio.wait_for(
-            asyncio.open_connection(
-                "127.0.0.1", port, ssl=client_context, server_hostname=server_hostname
-            ),
+            asyncio.open_connection("127.0.0.1", port, ssl=client_context, server_hostname=server_hostname),
             5,
         )
     finally:
