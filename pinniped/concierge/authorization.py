@@ -75,9 +75,7 @@ class SubjectAccessReviewAuthorizer:
                 # The request that asked first went away; ask on our own behalf.
         return await self._review_and_share(key, caller, attributes)
 
-    async def _review_and_share(
-        self, key: _Key, caller: Caller, attributes: ResourceAttributes
-    ) -> bool:
+    async def _review_and_share(self, key: _Key, caller: Caller, attributes: ResourceAttributes) -> bool:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:

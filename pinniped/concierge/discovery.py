@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from pinniped.api.groups import VERSION
 from pinniped.concierge.status import json_response, not_acceptable
@@ -51,7 +52,7 @@ def api_group(group: str) -> dict[str, Any]:
     }
 
 
-def handlers(resources: list[ServedResource]) -> dict[str, web.Handler]:
+def handlers(resources: list[ServedResource]) -> dict[str, Handler]:
     """Path → GET handler for /apis, /apis/<group> and /apis/<group>/<version>."""
 
     async def groups(request: web.Request) -> web.Response:
@@ -67,14 +68,14 @@ def handlers(resources: list[ServedResource]) -> dict[str, web.Handler]:
             }
         )
 
-    routes: dict[str, web.Handler] = {"/apis": groups}
+    routes: dict[str, Handler] = {"/apis": groups}
     for resource in resources:
         routes[f"/apis/{resource.group}"] = _constant(api_group(resource.group))
         routes[f"/apis/{resource.group}/{VERSION}"] = _constant(api_resource_list(resource))
     return routes
 
 
-def _constant(document: dict[str, Any]) -> web.Handler:
+def _constant(document: dict[str, Any]) -> Handler:
     async def handler(request: web.Request) -> web.Response:
         return json_response(document)
 

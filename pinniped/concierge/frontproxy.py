@@ -116,12 +116,8 @@ def _allows_client_auth(cert: x509.Certificate) -> bool:
     return x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH in usages
 
 
-def _caller_from_headers(
-    config: RequestHeaderConfig, headers: CIMultiDictProxy[str]
-) -> Caller | None:
-    username = next(
-        (value for name in config.username_headers if (value := headers.get(name, ""))), ""
-    )
+def _caller_from_headers(config: RequestHeaderConfig, headers: CIMultiDictProxy[str]) -> Caller | None:
+    username = next((value for name in config.username_headers if (value := headers.get(name, ""))), "")
     if not username:
         return None
     uid = next((value for name in config.uid_headers if (value := headers.get(name, ""))), "")

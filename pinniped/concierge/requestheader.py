@@ -19,9 +19,7 @@ log = logging.getLogger(__name__)
 
 NAMESPACE: Final = "kube-system"
 NAME: Final = "extension-apiserver-authentication"
-COLLECTION_PATH: Final = (
-    f"/api/v1/namespaces/{NAMESPACE}/configmaps?fieldSelector=metadata.name%3D{NAME}"
-)
+COLLECTION_PATH: Final = f"/api/v1/namespaces/{NAMESPACE}/configmaps?fieldSelector=metadata.name%3D{NAME}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,6 @@ class RequestHeaderSource:
     def __init__(self, initial: RequestHeaderConfig | None = None) -> None:
         self._current = initial
         self._listeners: list[Listener] = []
-        self.loaded = initial is not None
 
     @property
     def current(self) -> RequestHeaderConfig | None:
@@ -83,7 +80,6 @@ class RequestHeaderSource:
         self._listeners.append(listener)
 
     def set(self, config: RequestHeaderConfig | None) -> None:
-        self.loaded = True
         if config == self._current:
             return
         self._current = config

@@ -37,15 +37,15 @@ def bad_request(message: str) -> StatusError:
 
 
 def not_found() -> StatusError:
-    return StatusError(
-        failure_status(404, "NotFound", "the server could not find the requested resource")
-    )
+    return StatusError(failure_status(404, "NotFound", "the server could not find the requested resource"))
 
 
 def method_not_allowed() -> StatusError:
     return StatusError(
         failure_status(
-            405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
         )
     )
 

@@ -24,9 +24,7 @@ log = logging.getLogger(__name__)
 TLS_VERSIONS: Final = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
 
 
-def build_context(
-    pair: KeyPair, client_ca_pem: bytes | None, minimum: ssl.TLSVersion
-) -> ssl.SSLContext:
+def build_context(pair: KeyPair, client_ca_pem: bytes | None, minimum: ssl.TLSVersion) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = minimum
     context.set_alpn_protocols(["http/1.1"])
@@ -52,9 +50,7 @@ def _load_key_pair(context: ssl.SSLContext, pair: KeyPair) -> None:
 
 def bootstrap_key_pair(hosts: list[str]) -> KeyPair:
     """A throwaway self-signed pair so TLS works before the real serving certificate exists."""
-    authority = CertificateAuthority.create(
-        "pinniped-concierge bootstrap", ttl=datetime.timedelta(days=1)
-    )
+    authority = CertificateAuthority.create("pinniped-concierge bootstrap", ttl=datetime.timedelta(days=1))
     issued = authority.issue_serving_certificate(hosts, ttl=datetime.timedelta(days=1))
     return KeyPair(cert_pem=issued.cert_pem, key_pem=issued.key_pem)
 

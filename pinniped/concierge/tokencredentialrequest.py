@@ -6,6 +6,7 @@ caller learns nothing about why; the audit log says why.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Mapping
 from typing import Any, Final
@@ -14,6 +15,7 @@ from aiohttp import web
 
 from pinniped.api import login
 from pinniped.authenticators.base import AuthenticationError, AuthenticatorKey, UserInfo
+from pinniped.certs.authority import IssuedCertificate
 from pinniped.concierge import keys, wire
 from pinniped.concierge.body import read_json_object
 from pinniped.concierge.status import bad_request, json_response
@@ -49,48 +51,56 @@ async def create(request: web.Request) -> web.Response:
     require_no_dry_run(request, LOGIN_GROUP, login.KIND)
     require_no_namespace(request, login.KIND)
 
-    failed = json_response(wire.authentication_failed(api_version), 201)
     reference = _authenticator_key(spec.get("authenticator"))
     audit.token_received(token)
+    user = await _authenticate(app, reference, token)
+    certificate = None if user is None else await _issue(app, user, config.client_cert_ttl)
+    if user is None or certificate is None:
+        return json_response(wire.authentication_failed(api_version), 201)
+    audit.authenticated(user.username, user.groups, reference, certificate)
+    return json_response(wire.credential_issued(api_version, certificate), 201)
 
+
+async def _authenticate(app: web.Application, reference: AuthenticatorKey, token: str) -> UserInfo | None:
+    """The user, if the named authenticator vouches for the token and a certificate can say so."""
+    audit = app[keys.AUDIT]
     authenticator = app[keys.AUTHENTICATORS].get(reference)
     if authenticator is None:
         audit.authentication_failed("no such authenticator", reference)
-        return failed
+        return None
     try:
         user = await authenticator.authenticate(token)
     except AuthenticationError as error:
         audit.authentication_failed(f"authenticator error: {error}", reference)
-        return failed
+        return None
     except Exception as error:
         log.exception("authenticator failed unexpectedly", extra={"authenticator": reference.name})
         audit.unexpected_error(f"authenticator failed: {type(error).__name__}")
-        return failed
+        return None
     if user is None:
         audit.authentication_failed("authenticator rejected the token", reference)
-        return failed
-
+        return None
     problem = _unsupported(user)
     if problem is not None:
         audit.unsupported_user_info(problem, user.username)
-        return failed
+        return None
+    return user
 
+
+async def _issue(app: web.Application, user: UserInfo, ttl: datetime.timedelta) -> IssuedCertificate | None:
     try:
-        certificate = await app[keys.ISSUER].issue(
-            user.username, list(user.groups), config.client_cert_ttl
-        )
+        return await app[keys.ISSUER].issue(user.username, list(user.groups), ttl)
     except IssuerError as error:
-        audit.unexpected_error(f"could not issue a client certificate: {error}")
-        return failed
-
-    audit.authenticated(user.username, user.groups, reference, certificate)
-    return json_response(wire.credential_issued(api_version, certificate), 201)
+        app[keys.AUDIT].unexpected_error(f"could not issue a client certificate: {error}")
+        return None
 
 
 def _authenticator_key(raw: object) -> AuthenticatorKey:
     ref: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     return AuthenticatorKey(
-        api_group=_text(ref.get("apiGroup")), kind=_text(ref.get("kind")), name=_text(ref.get("name"))
+        api_group=_text(ref.get("apiGroup")),
+        kind=_text(ref.get("kind")),
+        name=_text(ref.get("name")),
     )
 
 

@@ -16,13 +16,11 @@ IDENTITY_GROUP: Final = ConciergeGroups().identity
 
 
 def require_kind(body: dict[str, Any], api_version: str, kind: str) -> None:
-    """400 unless the body is this kind (missing apiVersion/kind default from the URL, as in kube)."""
+    """400 unless the body is this kind (a missing apiVersion/kind defaults from the URL)."""
     sent_kind = body.get("kind", kind) or kind
     sent_version = body.get("apiVersion", api_version) or api_version
     if sent_kind != kind or sent_version != api_version:
-        raise bad_request(
-            f"not a {kind}: got kind {_short(sent_kind)}, apiVersion {_short(sent_version)}"
-        )
+        raise bad_request(f"not a {kind}: got kind {_short(sent_kind)}, apiVersion {_short(sent_version)}")
     for section in ("metadata", "spec"):
         if body.get(section) is not None and not isinstance(body[section], dict):
             raise bad_request(f"not a {kind}: {section} must be an object")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from pinniped.certs.authority import IssuedCertificate
@@ -13,10 +14,17 @@ class IssuerError(Exception):
     """The issuer could not produce a certificate (key not loaded, CSR denied, timeout, ...)."""
 
 
+@dataclass(frozen=True)
+class IssuerHealth:
+    """Whether an issuer can sign right now, for the CredentialIssuer status."""
+
+    ready: bool
+    error: str = ""
+    uses_csr_api: bool = False
+
+
 class ClientCertIssuer(Protocol):
-    async def issue(
-        self, username: str, groups: Sequence[str], ttl: datetime.timedelta
-    ) -> IssuedCertificate:
+    async def issue(self, username: str, groups: Sequence[str], ttl: datetime.timedelta) -> IssuedCertificate:
         """A client certificate with CN = username and O = groups; IssuerError on failure."""
         ...
 
@@ -27,9 +35,7 @@ class IssuerChain:
     def __init__(self, issuers: Sequence[ClientCertIssuer]) -> None:
         self._issuers = list(issuers)
 
-    async def issue(
-        self, username: str, groups: Sequence[str], ttl: datetime.timedelta
-    ) -> IssuedCertificate:
+    async def issue(self, username: str, groups: Sequence[str], ttl: datetime.timedelta) -> IssuedCertificate:
         errors: list[str] = []
         for issuer in self._issuers:
             try:

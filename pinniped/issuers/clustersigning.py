@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
 from pinniped.certs.authority import CertificateAuthority, Clock, IssuedCertificate, utc_now
-from pinniped.issuers.base import IssuerError
+from pinniped.issuers.base import IssuerError, IssuerHealth
 
 
 class CASource(Protocol):
@@ -89,9 +89,7 @@ class SecretCASource:
                 self._authority = CertificateAuthority.load(cert_pem, key_pem, self._clock)
             except (KeyError, ValueError, TypeError) as error:
                 self._authority = None
-                self.error = (
-                    f"signing Secret {self._description} is unusable: {_first_line(error)}"
-                )
+                self.error = f"signing Secret {self._description} is unusable: {_first_line(error)}"
                 raise IssuerError(self.error) from None
             self._version = version
             self.error = None
@@ -104,9 +102,14 @@ class ClusterSigningIssuer:
     def __init__(self, source: CASource) -> None:
         self._source = source
 
-    async def issue(
-        self, username: str, groups: Sequence[str], ttl: datetime.timedelta
-    ) -> IssuedCertificate:
+    def health(self) -> IssuerHealth:
+        try:
+            self._source.current()
+        except IssuerError as error:
+            return IssuerHealth(ready=False, error=str(error))
+        return IssuerHealth(ready=True)
+
+    async def issue(self, username: str, groups: Sequence[str], ttl: datetime.timedelta) -> IssuedCertificate:
         return self._source.current().issue_client_certificate(username, groups, ttl)
 
 

@@ -22,7 +22,7 @@ from pinniped.certs.authority import (
     new_private_key,
     private_key_pem,
 )
-from pinniped.issuers.base import IssuerError
+from pinniped.issuers.base import IssuerError, IssuerHealth
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +62,11 @@ class CSRIssuer:
         self._name_prefix = name_prefix
         self._sleep = sleep
 
-    async def issue(
-        self, username: str, groups: Sequence[str], ttl: datetime.timedelta
-    ) -> IssuedCertificate:
+    def health(self) -> IssuerHealth:
+        # Whether kube-controller-manager signs is only known by trying; the API is always there.
+        return IssuerHealth(ready=True, uses_csr_api=True)
+
+    async def issue(self, username: str, groups: Sequence[str], ttl: datetime.timedelta) -> IssuedCertificate:
         key = new_private_key()
         request = (
             x509.CertificateSigningRequestBuilder()
@@ -100,7 +102,7 @@ class CSRIssuer:
                         "type": "Approved",
                         "status": "True",
                         "reason": APPROVAL_REASON,
-                        "message": "approved by the Pinniped Concierge for a TokenCredentialRequest",
+                        "message": "approved by the Pinniped Concierge for a credential request",
                         "lastUpdateTime": now,
                     }
                 ],
@@ -137,7 +139,8 @@ class CSRIssuer:
             await self._client.delete(f"{CSR_PATH}/{name}")
         except Exception as error:
             log.warning(
-                "could not delete CertificateSigningRequest", extra={"name": name, "error": str(error)}
+                "could not delete CertificateSigningRequest",
+                extra={"name": name, "error": str(error)},
             )
 
 
