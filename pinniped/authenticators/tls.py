@@ -41,9 +41,7 @@ def _decode_base64(data: str) -> bytes:
 
 
 def _raise_illegal(index: int) -> bytes:
-    raise InvalidCABundleError(
-        f"{CA_DATA_FIELD} is invalid: illegal base64 data at input byte {index}"
-    )
+    raise InvalidCABundleError(f"{CA_DATA_FIELD} is invalid: illegal base64 data at input byte {index}")
 
 
 def decode_ca_bundle(data: str) -> bytes | None:

@@ -68,9 +68,7 @@ class APIServiceUpdater:
             try:
                 apiservice = await self._client.get(path)
             except NotFound:
-                log.warning(
-                    "APIService not found; the deploy step creates it", extra={"name": name}
-                )
+                log.warning("APIService not found; the deploy step creates it", extra={"apiservice": name})
                 continue
             if (apiservice.get("spec") or {}).get("caBundle") == ca_bundle:
                 continue
@@ -80,4 +78,4 @@ class APIServiceUpdater:
             if version:
                 patch["metadata"] = {"resourceVersion": version}
             await self._client.merge_patch(path, patch)
-            log.info("updated APIService CA bundle", extra={"name": name})
+            log.info("updated APIService CA bundle", extra={"apiservice": name})

@@ -1,7 +1,7 @@
 """The Concierge's controllers and the informers they read, wired from explicit collaborators.
 
 The composition root starts every returned item as a task (each `run()` works until cancelled):
-the informers fill their stores, the controllers wait for `synced` and then work.
+(name, runnable) pairs; the informers fill their stores, the controllers wait for `synced` and then work.
 """
 
 from __future__ import annotations
@@ -43,35 +43,42 @@ def build_controllers(
     settings: ControllerSettings,
     *,
     clock: Clock = utc_now,
-) -> list[Controller]:
+) -> list[tuple[str, Controller]]:
     groups = settings.groups
     serving = settings.serving
-    webhooks = Informer(
-        client, resource_path(groups.authentication, VERSION, WEBHOOK_AUTHENTICATORS)
-    )
+    webhooks = Informer(client, resource_path(groups.authentication, VERSION, WEBHOOK_AUTHENTICATORS))
     issuers = Informer(client, resource_path(groups.config, VERSION, CREDENTIAL_ISSUERS))
     secrets = Informer(client, resource_path("", "v1", "secrets", serving.namespace))
     return [
-        webhooks,
-        issuers,
-        secrets,
-        WebhookAuthenticatorController(client, webhooks, cache, groups=groups, clock=clock),
-        CredentialIssuerController(
-            client,
-            issuers,
-            signer_health,
-            settings.apiserver,
-            name=settings.credential_issuer_name,
-            groups=groups,
-            clock=clock,
-            labels=settings.labels,
+        ("informer:webhookauthenticators", webhooks),
+        ("informer:credentialissuers", issuers),
+        ("informer:secrets", secrets),
+        (
+            "webhookauthenticator",
+            WebhookAuthenticatorController(client, webhooks, cache, groups=groups, clock=clock),
         ),
-        ServingCertController(client, secrets, key_pair, serving, clock=clock),
-        APIServiceUpdater(
-            client,
-            secrets,
-            serving.namespace,
-            serving.secret_name,
-            concierge_apiservice_names(groups),
+        (
+            "credentialissuer",
+            CredentialIssuerController(
+                client,
+                issuers,
+                signer_health,
+                settings.apiserver,
+                name=settings.credential_issuer_name,
+                groups=groups,
+                clock=clock,
+                labels=settings.labels,
+            ),
+        ),
+        ("servingcert", ServingCertController(client, secrets, key_pair, serving, clock=clock)),
+        (
+            "apiservice-updater",
+            APIServiceUpdater(
+                client,
+                secrets,
+                serving.namespace,
+                serving.secret_name,
+                concierge_apiservice_names(groups),
+            ),
         ),
     ]

@@ -130,7 +130,11 @@ class CredentialIssuerController:
         )
         log.info(
             "updated credential issuer status",
-            extra={"name": self._name, "status": strategy["status"], "reason": strategy["reason"]},
+            extra={
+                "credential_issuer": self._name,
+                "status": strategy["status"],
+                "reason": strategy["reason"],
+            },
         )
 
     async def _create(self) -> Object:

@@ -38,7 +38,7 @@ CA_COMMON_NAME: Final = "Pinniped CA"
 class ServingCertSettings:
     namespace: str
     service_name: str = "pinniped-concierge-api"
-    secret_name: str = "pinniped-concierge-api-tls-serving-certificate"  # noqa: S105
+    secret_name: str = "pinniped-concierge-api-tls-serving-certificate"
     extra_hosts: tuple[str, ...] = ()
     duration: datetime.timedelta = datetime.timedelta(days=30)
     renew_before: datetime.timedelta = datetime.timedelta(days=25)
@@ -155,6 +155,4 @@ class ServingCertController:
             await self._client.create(self._path, body)
         except Conflict:
             return  # someone else (another replica) made it; the informer will bring it
-        log.info(
-            "created serving certificate", extra={"secret": self._key, "hosts": settings.hosts}
-        )
+        log.info("created serving certificate", extra={"secret": self._key, "hosts": settings.hosts})

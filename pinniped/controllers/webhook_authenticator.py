@@ -112,7 +112,7 @@ class WebhookAuthenticatorController:
         if obj is None:
             self._outcomes.pop(name, None)
             await self._cache.delete(key)
-            log.info("removed webhook authenticator", extra={"name": name})
+            log.info("removed webhook authenticator", extra={"authenticator": name})
             return
         spec: dict[str, Any] = obj.get("spec") or {}
         fingerprint = json.dumps(spec, sort_keys=True)
@@ -145,12 +145,12 @@ class WebhookAuthenticatorController:
         self._outcomes[name] = outcome
         if result.authenticator is None:
             await self._cache.delete(key)
-            log.info("webhook authenticator is invalid", extra={"name": name})
+            log.info("webhook authenticator is invalid", extra={"authenticator": name})
         else:
             await self._cache.store(key, result.authenticator)
             log.info(
                 "added webhook authenticator",
-                extra={"name": name, "endpoint": spec.get("endpoint")},
+                extra={"authenticator": name, "endpoint": spec.get("endpoint")},
             )
         return outcome
 

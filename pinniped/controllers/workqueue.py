@@ -55,9 +55,7 @@ async def drain(
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                log.warning(
-                    "sync failed", extra={"controller": name, "key": key, "error": str(error)}
-                )
+                log.warning("sync failed", extra={"controller": name, "key": key, "error": str(error)})
                 failed.append(key)
         if failed:
             await asyncio.sleep(retry_seconds)

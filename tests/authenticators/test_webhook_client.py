@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 import trustme
+from aiohttp import web
+from pytest_aiohttp import AiohttpServer
 from webhook_fakes import FakeWebhook, authenticated_review
 
 from pinniped.authenticators.base import AuthenticationError, UserInfo
@@ -13,6 +15,24 @@ from pinniped.authenticators.retry import Backoff
 from pinniped.authenticators.webhook import WebhookTokenAuthenticator
 
 TOKEN = "pinny-the-seal:password123"
+
+
+@pytest.fixture(scope="session")
+def webhook_ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+async def webhook(aiohttp_server: AiohttpServer, webhook_ca: trustme.CA) -> FakeWebhook:
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    webhook_ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    fake = FakeWebhook(url="", ca_pem=webhook_ca.cert_pem.bytes())
+    fake.responses.append((200, authenticated_review()))
+    app = web.Application()
+    app.router.add_post("/authenticate", fake.handle)
+    server = await aiohttp_server(app, ssl=server_context)
+    fake.url = f"https://127.0.0.1:{server.port}/authenticate"
+    return fake
 
 
 class Sleeps:

@@ -34,9 +34,7 @@ class FakeWebhook:
         return web.json_response(body, status=status)
 
 
-def authenticated_review(
-    username: str = "pinny", groups: list[str] | None = None
-) -> dict[str, Any]:
+def authenticated_review(username: str = "pinny", groups: list[str] | None = None) -> dict[str, Any]:
     return {
         "kind": "TokenReview",
         "apiVersion": "authentication.k8s.io/v1beta1",

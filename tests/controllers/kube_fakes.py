@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pinniped.controllers.base import EventType, Listener, Object
@@ -40,11 +40,7 @@ class FakeInformer:
 
     async def emit(self, event: EventType, obj: Object) -> None:
         metadata = obj["metadata"]
-        key = (
-            f"{metadata['namespace']}/{metadata['name']}"
-            if "namespace" in metadata
-            else metadata["name"]
-        )
+        key = f"{metadata['namespace']}/{metadata['name']}" if "namespace" in metadata else metadata["name"]
         if event == "DELETED":
             self.store.pop(key, None)
         else:
@@ -65,6 +61,13 @@ class FakeKube:
         self.fail: dict[tuple[str, str], ApiError] = {}
         self._informers: dict[str, FakeInformer] = {}
         self._version = 0
+        self.changed = asyncio.Event()
+
+    async def until(self, predicate: Callable[[], bool]) -> None:
+        """Wait for a change that makes `predicate` true (bound the wait with asyncio.timeout)."""
+        while not predicate():
+            self.changed.clear()
+            await self.changed.wait()
 
     def watch(self, collection: str, informer: FakeInformer) -> None:
         self._informers[collection] = informer
@@ -87,6 +90,7 @@ class FakeKube:
         obj["metadata"].setdefault("generation", 1)
         event: EventType = "MODIFIED" if path in self.objects else "ADDED"
         self.objects[path] = obj
+        self.changed.set()
         await self._changed(path, event, obj)
         return copy.deepcopy(obj)
 
@@ -96,18 +100,14 @@ class FakeKube:
             raise NotFound(404, "NotFound", f"{path} not found")
         return copy.deepcopy(self.objects[path])
 
-    async def create(
-        self, path: str, body: Object, params: Mapping[str, str] | None = None
-    ) -> Object:
+    async def create(self, path: str, body: Object, params: Mapping[str, str] | None = None) -> Object:
         self._check("create", path)
         full = f"{path}/{body['metadata']['name']}"
         if full in self.objects:
             raise Conflict(409, "AlreadyExists", f"{full} already exists")
         body = copy.deepcopy(body)
         body.pop("status", None)  # the status subresource ignores status on create
-        body["metadata"].setdefault(
-            "creationTimestamp", datetime.datetime.now(datetime.UTC).isoformat()
-        )
+        body["metadata"].setdefault("creationTimestamp", datetime.datetime.now(datetime.UTC).isoformat())
         return await self.put(full, body)
 
     async def merge_patch(self, path: str, patch: Object) -> Object:

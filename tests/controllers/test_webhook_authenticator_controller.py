@@ -85,9 +85,7 @@ def world() -> World:
 
 
 async def test_valid_authenticator_is_cached_and_ready(world: World) -> None:
-    await world.apply(
-        {"endpoint": "https://hook.example:8443/auth", "tls": {"certificateAuthorityData": CA}}
-    )
+    await world.apply({"endpoint": "https://hook.example:8443/auth", "tls": {"certificateAuthorityData": CA}})
     await world.controller.sync("hook")
     cached = world.cache.get(KEY)
     assert isinstance(cached, FakeAuthenticator)
@@ -241,11 +239,9 @@ async def test_failing_authenticator_turns_ready_when_the_server_comes_up(world:
     task = asyncio.create_task(world.controller.run())
     try:
         async with asyncio.timeout(5):
-            while world.status().get("phase") != "Error":
-                await asyncio.sleep(0.01)
+            await world.kube.until(lambda: world.status().get("phase") == "Error")
             world.dial.error = None
-            while world.status().get("phase") != "Ready":
-                await asyncio.sleep(0.01)
+            await world.kube.until(lambda: world.status().get("phase") == "Ready")
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

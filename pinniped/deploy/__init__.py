@@ -1,0 +1,1 @@
+"""Kubernetes manifests for the Concierge, rendered from Python as lists of plain dicts."""
