@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> None:
             concierge_api_group_suffix=args.concierge_api_group_suffix,
             credential_cache=args.credential_cache,
         )
-        run_static_login(params, LoginDeps(env=os.environ, argv=argv))
+        run_static_login(params, LoginDeps(env=os.environ, argv=argv, stdout=sys.stdout))
     elif args.command == "get":
         from pinniped.cli.kubeconfig import run_get_kubeconfig
 
@@ -46,7 +46,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        run(build_parser().parse_args(arguments), arguments)
+        parser = build_parser(arguments[0] if arguments else None)
+        run(parser.parse_args(arguments), arguments)
     except CLIError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 1

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
+import importlib
 import json
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Final
 
 from pinniped.api.execcredential import ExecCredentialStatus
@@ -34,6 +32,18 @@ _CLUSTER_FIELDS: Final = (
 )
 _GO_HTML_ESCAPES: Final = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _GO_LINE_ESCAPES: Final = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _builtin_sha256() -> Callable[[bytes], Any]:
+    """The interpreter's own SHA-256; hashlib would first load OpenSSL (~2 ms per kubectl call)."""
+    for name in ("_sha2", "_sha256"):  # Python 3.12+, 3.11
+        try:
+            return importlib.import_module(name).sha256  # type: ignore[no-any-return]
+        except (ImportError, AttributeError):
+            continue
+    from hashlib import sha256
+
+    return sha256
 
 
 def go_json(value: object) -> str:
@@ -60,7 +70,7 @@ def normalized_cluster(cluster: Mapping[str, Any] | None) -> dict[str, Any] | No
 def cache_key(args: Sequence[str], token: str, cluster: Mapping[str, Any] | None) -> str:
     """Hex SHA-256 over the arguments, the token and the cluster, as upstream's CLI computes it."""
     key = {"args": list(args), "token": token, "cluster": normalized_cluster(cluster)}
-    return hashlib.sha256(go_json(key).encode()).hexdigest()
+    return str(_builtin_sha256()(go_json(key).encode()).hexdigest())
 
 
 def default_path(env: Mapping[str, str]) -> str:
@@ -84,15 +94,22 @@ def _parse(text: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@dataclass
 class CredentialCache:
     """Get/put ExecCredentialStatus by key; every failure is swallowed (reported to `on_error`)."""
 
-    path: Path
-    now: Callable[[], datetime]
-    on_error: Callable[[str], None] = field(default=lambda _message: None)
-    sleep: Callable[[float], None] = time.sleep
-    monotonic: Callable[[], float] = time.monotonic
+    def __init__(
+        self,
+        path: str,
+        now: Callable[[], datetime],
+        on_error: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = path
+        self.now = now
+        self.on_error = on_error
+        self.sleep = sleep
+        self.monotonic = monotonic
 
     def get(self, key: str) -> ExecCredentialStatus | None:
         found: list[ExecCredentialStatus] = []
@@ -123,13 +140,16 @@ class CredentialCache:
 
     def _transact(self, change: Callable[[list[dict[str, Any]]], None]) -> None:
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            directory = os.path.dirname(self.path)
+            if directory:
+                os.makedirs(directory, mode=0o700, exist_ok=True)
             with self._locked():
                 entries = self._fresh(self._read())
                 change(entries)
                 self._write(self._fresh(entries))
         except (OSError, TimeoutError) as err:
-            self.on_error(f"credential cache unavailable: {err}")
+            if self.on_error is not None:
+                self.on_error(f"credential cache unavailable: {err}")
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

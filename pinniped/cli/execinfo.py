@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pinniped.api.execcredential import (
     EXEC_INFO_ENV,
@@ -16,8 +15,7 @@ from pinniped.api.execcredential import (
 )
 
 
-@dataclass(frozen=True)
-class ExecInfo:
+class ExecInfo(NamedTuple):
     """The apiVersion to answer in, and the cluster when provideClusterInfo is set."""
 
     api_version: str = V1BETA1

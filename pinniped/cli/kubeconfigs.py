@@ -82,19 +82,13 @@ def load_context(flag: str, context: str, env: Mapping[str, str]) -> KubeconfigC
     if not documents:
         raise CLIError("could not load --kubeconfig: no kubeconfig found")
 
-    current = next(
-        (doc.get("current-context") for _p, doc in documents if doc.get("current-context")), ""
-    )
+    current = next((doc.get("current-context") for _p, doc in documents if doc.get("current-context")), "")
     name = context or current
     if not name:
-        raise CLIError(
-            "could not load --kubeconfig/--kubeconfig-context: no current context is set"
-        )
+        raise CLIError("could not load --kubeconfig/--kubeconfig-context: no current context is set")
     context_stanza, context_path = _named(documents, "contexts", "context", name)
     if context_stanza is None or context_path is None:
-        raise CLIError(
-            f'could not load --kubeconfig/--kubeconfig-context: no such context "{name}"'
-        )
+        raise CLIError(f'could not load --kubeconfig/--kubeconfig-context: no such context "{name}"')
     cluster_name = str(context_stanza.get("cluster") or "")
     user_name = str(context_stanza.get("user") or "")
     cluster, cluster_path = _named(documents, "clusters", "cluster", cluster_name)

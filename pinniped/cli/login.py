@@ -1,4 +1,8 @@
-"""`pinniped login static`: kubectl's exec credential plugin (standard library only)."""
+"""`pinniped login static`: kubectl's exec credential plugin (standard library only).
+
+This runs on every kubectl call, so a cache hit imports as little as possible: the Concierge
+client (and with it TLS and HTTP) is only loaded when a token has to be exchanged.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,24 @@ import base64
 import binascii
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from pinniped.api.execcredential import ExecCredentialStatus
 from pinniped.cli.cache import CredentialCache, cache_key, default_path
 from pinniped.cli.errors import CLIError
 from pinniped.cli.execinfo import ExecInfo, exec_credential_json, read_exec_info
-from pinniped.client.concierge import Authenticator, ConciergeClient
-from pinniped.client.credential import ClusterCredential
+from pinniped.client import params
 from pinniped.client.errors import ConciergeError, InvalidConciergeParameters
+
+if TYPE_CHECKING:
+    from pinniped.api.execcredential import ExecCredentialStatus
+    from pinniped.client.concierge import ConciergeClient
+    from pinniped.client.credential import ClusterCredential
 
 EXCHANGE_TIMEOUT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class StaticLoginParams:
+class StaticLoginParams(NamedTuple):
     token: str = ""
     token_env: str = ""
     enable_concierge: bool = False
@@ -43,39 +47,42 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class LoginDeps:
+class LoginDeps(NamedTuple):
     """Everything the login touches outside itself; tests replace any of it."""
 
     env: Mapping[str, str]
     argv: Sequence[str]
-    stdout: TextIO = field(default_factory=lambda: sys.stdout)
-    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    stdout: TextIO = sys.stdout
     now: Callable[[], datetime] = _now
     exchange: Callable[[ConciergeClient, str], ClusterCredential] = _exchange
 
 
-def run_static_login(params: StaticLoginParams, deps: LoginDeps) -> None:
+class _ConciergeParams(NamedTuple):
+    endpoint: str
+    ca_bundle: bytes | None
+
+
+def run_static_login(params_: StaticLoginParams, deps: LoginDeps) -> None:
     """Print an ExecCredential for the token, exchanged with the Concierge when enabled."""
-    if not params.token and not params.token_env:
+    if not params_.token and not params_.token_env:
         raise CLIError("one of --token or --token-env must be set")
     exec_info = read_exec_info(deps.env)
-    client = _concierge_client(params, exec_info) if params.enable_concierge else None
-    token = _read_token(params, deps.env)
+    concierge = _concierge_params(params_, exec_info) if params_.enable_concierge else None
+    token = _read_token(params_, deps.env)
 
-    if client is None:
+    if concierge is None:
         status: ExecCredentialStatus = {"expirationTimestamp": None, "token": token}
         deps.stdout.write(exec_credential_json(exec_info.api_version, status))
         return
 
-    cache = _cache(params, deps)
+    cache = _cache(params_, deps)
     key = cache_key(deps.argv, token, exec_info.cluster)
     cached = cache.get(key) if cache else None
     if cached is not None:
         deps.stdout.write(exec_credential_json(exec_info.api_version, cached))
         return
     try:
-        credential = deps.exchange(client, token)
+        credential = deps.exchange(_client(params_, concierge), token)
     except ConciergeError as err:
         raise CLIError(f"could not complete Concierge credential exchange: {err}") from None
     status = credential.exec_credential_status()
@@ -84,41 +91,50 @@ def run_static_login(params: StaticLoginParams, deps: LoginDeps) -> None:
     deps.stdout.write(exec_credential_json(exec_info.api_version, status))
 
 
-def _concierge_client(params: StaticLoginParams, exec_info: ExecInfo) -> ConciergeClient:
+def _concierge_params(params_: StaticLoginParams, exec_info: ExecInfo) -> _ConciergeParams:
+    """Validate in upstream's order (endpoint, CA bundle, authenticator) before any cache lookup."""
     cluster = exec_info.cluster or {}
-    endpoint = params.concierge_endpoint or str(cluster.get("server") or "")
-    ca_data = params.concierge_ca_bundle_data or str(
-        cluster.get("certificate-authority-data") or ""
-    )
+    endpoint = params_.concierge_endpoint or str(cluster.get("server") or "")
+    cluster_ca = str(cluster.get("certificate-authority-data") or "")
+    ca_data = params_.concierge_ca_bundle_data or cluster_ca
     try:
+        params.endpoint_url(endpoint)
         try:
             ca_bundle = base64.b64decode(ca_data, validate=True) if ca_data else None
         except binascii.Error as err:
             raise InvalidConciergeParameters(f"invalid CA bundle data: {err}") from None
-        return ConciergeClient(
-            endpoint,
-            ca_bundle,
-            Authenticator(params.concierge_authenticator_type, params.concierge_authenticator_name),
-            api_group_suffix=params.concierge_api_group_suffix,
-            timeout=EXCHANGE_TIMEOUT_SECONDS,
-        )
+        params.ca_bundle_pem(ca_bundle)
+        params.authenticator_kind(params_.concierge_authenticator_type, params_.concierge_authenticator_name)
+        params.api_group_suffix(params_.concierge_api_group_suffix)
     except InvalidConciergeParameters as err:
         raise CLIError(str(err)) from None
+    return _ConciergeParams(endpoint, ca_bundle)
 
 
-def _read_token(params: StaticLoginParams, env: Mapping[str, str]) -> str:
-    if not params.token_env:
-        return params.token
-    token = env.get(params.token_env)
+def _client(params_: StaticLoginParams, concierge: _ConciergeParams) -> ConciergeClient:
+    from pinniped.client.concierge import Authenticator, ConciergeClient
+
+    authenticator = Authenticator(params_.concierge_authenticator_type, params_.concierge_authenticator_name)
+    return ConciergeClient(
+        concierge.endpoint,
+        concierge.ca_bundle,
+        authenticator,
+        api_group_suffix=params_.concierge_api_group_suffix,
+        timeout=EXCHANGE_TIMEOUT_SECONDS,
+    )
+
+
+def _read_token(params_: StaticLoginParams, env: Mapping[str, str]) -> str:
+    if not params_.token_env:
+        return params_.token
+    token = env.get(params_.token_env)
     if token is None:
-        raise CLIError(f'--token-env variable "{params.token_env}" is not set')
+        raise CLIError(f'--token-env variable "{params_.token_env}" is not set')
     if not token:
-        raise CLIError(f'--token-env variable "{params.token_env}" is empty')
+        raise CLIError(f'--token-env variable "{params_.token_env}" is empty')
     return token
 
 
-def _cache(params: StaticLoginParams, deps: LoginDeps) -> CredentialCache | None:
-    path = default_path(deps.env) if params.credential_cache is None else params.credential_cache
-    if not path:
-        return None
-    return CredentialCache(Path(path), now=deps.now)
+def _cache(params_: StaticLoginParams, deps: LoginDeps) -> CredentialCache | None:
+    path = default_path(deps.env) if params_.credential_cache is None else params_.credential_cache
+    return CredentialCache(path, now=deps.now) if path else None

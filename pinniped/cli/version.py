@@ -23,6 +23,5 @@ def run_version(output: str) -> None:
     if output == "json":
         print(json.dumps(info, indent=2))
     else:
-        print(
-            f"{info['implementation']} {info['gitVersion']} ({info['platform']}, python {info['pythonVersion']})"
-        )
+        name, version = info["implementation"], info["gitVersion"]
+        print(f"{name} {version} ({info['platform']}, python {info['pythonVersion']})")

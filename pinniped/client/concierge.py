@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import binascii
 import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pinniped
 from pinniped.api.groups import (
-    AUTHENTICATOR_KINDS,
     DEFAULT_API_GROUP_SUFFIX,
     TOKEN_CREDENTIAL_REQUESTS,
     ConciergeGroups,
 )
 from pinniped.api.login import TokenCredentialRequest
+from pinniped.client import params
 from pinniped.client.credential import ClusterCredential
 from pinniped.client.errors import ConciergeRequestFailed, InvalidConciergeParameters, LoginFailed
 
@@ -25,11 +22,6 @@ if TYPE_CHECKING:
 
     from pinniped.client.transport import Transport
 
-_PEM_CERTIFICATE = re.compile(
-    rb"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.DOTALL
-)
-_DNS_SUFFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$")
-
 
 @dataclass(frozen=True)
 class Authenticator:
@@ -37,18 +29,6 @@ class Authenticator:
 
     type: str
     name: str
-
-
-def count_certificates(pem: bytes) -> int:
-    """How many PEM CERTIFICATE blocks decode to DER, like Go's CertPool.AppendCertsFromPEM."""
-    count = 0
-    for block in _PEM_CERTIFICATE.findall(pem):
-        try:
-            der = binascii.a2b_base64(block)
-        except binascii.Error:
-            continue
-        count += der[:1] == b"\x30"
-    return count
 
 
 class ConciergeClient:
@@ -84,13 +64,11 @@ class ConciergeClient:
         timeout: float = 30,
         transport: Transport | None = None,
     ) -> None:
-        self._endpoint = _validated_endpoint(endpoint)
-        self._ca_pem = _validated_ca_bundle(ca_bundle)
-        self._kind = _validated_authenticator(authenticator)
-        if not _DNS_SUFFIX.match(api_group_suffix):
-            raise InvalidConciergeParameters(f"invalid API group suffix: {api_group_suffix!r}")
+        self._endpoint = params.endpoint_url(endpoint)
+        self._ca_pem = params.ca_bundle_pem(ca_bundle)
+        self._kind = params.authenticator_kind(authenticator.type, authenticator.name)
         self._authenticator_name = authenticator.name
-        self._groups = ConciergeGroups(api_group_suffix)
+        self._groups = ConciergeGroups(params.api_group_suffix(api_group_suffix))
         self._timeout = timeout
         self._transport = transport
 
@@ -150,43 +128,6 @@ def _default_transport() -> Transport:
     from pinniped.client.transport import https_request
 
     return https_request
-
-
-def _validated_endpoint(endpoint: str) -> str:
-    if not endpoint:
-        raise InvalidConciergeParameters("endpoint must not be empty")
-    try:
-        parts = urlsplit(endpoint)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as err:
-        raise InvalidConciergeParameters(f"invalid endpoint URL: {err}") from None
-    if parts.scheme != "https":
-        raise InvalidConciergeParameters(
-            f'invalid endpoint scheme "{parts.scheme}" (must be "https")'
-        )
-    if not parts.hostname:
-        raise InvalidConciergeParameters("invalid endpoint URL: no host")
-    return endpoint.rstrip("/")
-
-
-def _validated_ca_bundle(ca_bundle: bytes | None) -> str | None:
-    if not ca_bundle:
-        return None
-    if not count_certificates(ca_bundle):
-        raise InvalidConciergeParameters("invalid CA bundle data: no certificates found")
-    return ca_bundle.decode("ascii", errors="replace")
-
-
-def _validated_authenticator(authenticator: Authenticator) -> str:
-    if not authenticator.name:
-        raise InvalidConciergeParameters("authenticator name must not be empty")
-    kind = AUTHENTICATOR_KINDS.get(authenticator.type.lower())
-    if kind is None:
-        raise InvalidConciergeParameters(
-            f'invalid authenticator type: "{authenticator.type}", '
-            'supported values are "webhook" and "jwt"'
-        )
-    return kind
 
 
 def _credential_from_response(status: int, body: bytes) -> ClusterCredential:

@@ -7,7 +7,7 @@ class ConciergeError(Exception):
     """Base class: anything that stopped a credential exchange."""
 
 
-class InvalidConciergeParameters(ConciergeError):  # noqa: N818 - upstream's names
+class InvalidConciergeParameters(ConciergeError):
     """The client was built with an unusable endpoint, CA bundle or authenticator."""
 
     def __init__(self, reason: str) -> None:
@@ -15,7 +15,7 @@ class InvalidConciergeParameters(ConciergeError):  # noqa: N818 - upstream's nam
         self.reason = reason
 
 
-class LoginFailed(ConciergeError):  # noqa: N818 - upstream's names
+class LoginFailed(ConciergeError):
     """The Concierge answered, but refused the token (HTTP 201 without a credential)."""
 
     def __init__(self, message: str | None) -> None:
@@ -23,7 +23,7 @@ class LoginFailed(ConciergeError):  # noqa: N818 - upstream's names
         self.server_message = message
 
 
-class ConciergeRequestFailed(ConciergeError):  # noqa: N818 - upstream's names
+class ConciergeRequestFailed(ConciergeError):
     """The request did not complete: a transport error, or a non-2xx status from the server."""
 
     def __init__(self, message: str, status: int | None = None) -> None:

@@ -57,9 +57,7 @@ def https_request(
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    connection = http.client.HTTPSConnection(
-        parts.hostname, parts.port, context=context, timeout=timeout
-    )
+    connection = http.client.HTTPSConnection(parts.hostname, parts.port, context=context, timeout=timeout)
     try:
         connection.request(method, target, body=body, headers=dict(headers))
         response = connection.getresponse()
