@@ -81,9 +81,7 @@ def test_a_host_backend_is_reached_through_kube_apiserver_with_a_verified_front_
     with serve_in_thread(_backend(group, seen), port, context):
         expose_local_backend(cluster, group, VERSION, port, service, namespace, serving_ca.cert_pem)
         try:
-            through_apiserver = json.loads(
-                cluster.kubectl("get", "--raw", f"/apis/{group}/{VERSION}").stdout
-            )
+            through_apiserver = json.loads(cluster.kubectl("get", "--raw", f"/apis/{group}/{VERSION}").stdout)
             assert through_apiserver["believedUser"] == "admin"
 
             direct = _direct_request_claiming_admin(port, group, serving_ca.cert_pem)
@@ -94,9 +92,7 @@ def test_a_host_backend_is_reached_through_kube_apiserver_with_a_verified_front_
     with_header = [entry for entry in seen if entry["header_user"]]
     assert with_header
     assert any(entry["believed"] == "admin" and entry["verified_peer"] for entry in with_header)
-    assert all(
-        entry["verified_peer"] for entry in with_header if entry["believed"] != "system:anonymous"
-    )
+    assert all(entry["verified_peer"] for entry in with_header if entry["believed"] != "system:anonymous")
 
 
 def _direct_request_claiming_admin(port: int, group: str, ca_pem: bytes) -> dict[str, Any]:

@@ -56,9 +56,7 @@ def test_client_ca_certificate_authenticates_as_cn_and_o_and_group_rbac_applies(
     ca = CertificateAuthority.load(pair.cert_pem, pair.key_pem)
     suffix = uuid.uuid4().hex[:8]
     user, group = f"smoke-user-{suffix}", f"smoke-group-{suffix}"
-    issued = ca.issue_client_certificate(
-        user, [group, "other-group"], datetime.timedelta(minutes=5)
-    )
+    issued = ca.issue_client_certificate(user, [group, "other-group"], datetime.timedelta(minutes=5))
     kubeconfig = write_kubeconfig(
         tmp_path / "user.kubeconfig",
         cluster.server,
@@ -73,13 +71,9 @@ def test_client_ca_certificate_authenticates_as_cn_and_o_and_group_rbac_applies(
 
     assert _kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode != 0
     binding = f"smoke-view-{suffix}"
-    cluster.kubectl(
-        "create", "clusterrolebinding", binding, "--clusterrole=view", f"--group={group}"
-    )
+    cluster.kubectl("create", "clusterrolebinding", binding, "--clusterrole=view", f"--group={group}")
     try:
-        assert eventually(
-            lambda: _kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode == 0
-        )
+        assert eventually(lambda: _kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode == 0)
     finally:
         cluster.kubectl("delete", "clusterrolebinding", binding, check=False)
 
@@ -88,11 +82,7 @@ def _csr_pem(user: str, groups: list[str]) -> tuple[bytes, bytes]:
     key = new_private_key()
     names = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, g) for g in groups]
     names.append(x509.NameAttribute(NameOID.COMMON_NAME, user))
-    csr = (
-        x509.CertificateSigningRequestBuilder()
-        .subject_name(x509.Name(names))
-        .sign(key, hashes.SHA256())
-    )
+    csr = x509.CertificateSigningRequestBuilder().subject_name(x509.Name(names)).sign(key, hashes.SHA256())
     from cryptography.hazmat.primitives import serialization
 
     return csr.public_bytes(serialization.Encoding.PEM), private_key_pem(key)
@@ -119,12 +109,8 @@ def test_an_approved_kube_apiserver_client_csr_is_signed_and_authenticates(
     cluster.kubectl("create", "-f", "-", input=json.dumps(csr))
     try:
         cluster.kubectl("certificate", "approve", name)
-        cluster.kubectl(
-            "wait", f"csr/{name}", "--for=jsonpath={.status.certificate}", "--timeout=30s"
-        )
-        cert_b64 = cluster.kubectl(
-            "get", "csr", name, "-o", "jsonpath={.status.certificate}"
-        ).stdout
+        cluster.kubectl("wait", f"csr/{name}", "--for=jsonpath={.status.certificate}", "--timeout=30s")
+        cert_b64 = cluster.kubectl("get", "csr", name, "-o", "jsonpath={.status.certificate}").stdout
         cert_pem = base64.b64decode(cert_b64)
         cert = x509.load_pem_x509_certificate(cert_pem)
         lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc

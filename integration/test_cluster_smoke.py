@@ -58,9 +58,7 @@ def test_a_crd_installs_and_a_custom_object_round_trips(cluster: Cluster) -> Non
     }
     cluster.kubectl("apply", "-f", "-", input=json.dumps(crd))
     try:
-        cluster.kubectl(
-            "wait", "--for=condition=Established", f"crd/widgets.{group}", "--timeout=30s"
-        )
+        cluster.kubectl("wait", "--for=condition=Established", f"crd/widgets.{group}", "--timeout=30s")
         widget = {
             "apiVersion": f"{group}/v1",
             "kind": "Widget",

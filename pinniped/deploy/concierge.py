@@ -47,7 +47,15 @@ def deployment(params: DeployParams) -> Manifest:
         "image": params.image,
         "imagePullPolicy": "IfNotPresent",
         "command": ["pinniped-concierge"],
-        "args": list(params.args),
+        # In-cluster: serve every interface; sign through the CSR API (no node access needed).
+        "args": [
+            "--listen-address=0.0.0.0",
+            f"--port={API_PORT}",
+            f"--namespace={params.namespace}",
+            f"--api-group-suffix={params.api_group_suffix}",
+            "--signer=csr",
+            *params.args,
+        ],
         "env": [
             {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
         ],

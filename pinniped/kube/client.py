@@ -6,6 +6,7 @@ knows paths, verbs, patch types and watch streams; callers name resources by pat
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Final
@@ -57,6 +58,8 @@ class KubeClient:
 
     async def close(self) -> None:
         await self._session.close()
+        # aiohttp closes TLS transports asynchronously; give them a moment so no socket is left open.
+        await asyncio.sleep(0.1)
 
     async def request(
         self,
@@ -106,9 +109,7 @@ class KubeClient:
     async def apply(self, path: str, body: Object, field_manager: str, force: bool = True) -> Object:
         """Server-side apply (the body is JSON, which is valid YAML)."""
         params = {"fieldManager": field_manager, "force": "true" if force else "false"}
-        result: Object = await self.request(
-            "PATCH", path, body, params=params, content_type=APPLY_PATCH
-        )
+        result: Object = await self.request("PATCH", path, body, params=params, content_type=APPLY_PATCH)
         return result
 
     async def delete(self, path: str) -> Object:

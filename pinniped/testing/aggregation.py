@@ -89,12 +89,14 @@ def wait_available(cluster: Cluster, group: str, version: str, wait_seconds: flo
     raise TimeoutError(f"APIService {name} not Available after {wait_seconds:.0f}s ({last})")
 
 
-def remove_local_backend(cluster: Cluster, group: str, version: str, service_name: str, namespace: str) -> None:
+def remove_local_backend(
+    cluster: Cluster, group: str, version: str, service_name: str, namespace: str
+) -> None:
     """Delete the APIService first, so discovery never sees a dead backend."""
-    cluster.kubectl("delete", "apiservice", apiservice_name(group, version), "--ignore-not-found", check=False)
     cluster.kubectl(
-        "delete", "service", service_name, "-n", namespace, "--ignore-not-found", check=False
+        "delete", "apiservice", apiservice_name(group, version), "--ignore-not-found", check=False
     )
+    cluster.kubectl("delete", "service", service_name, "-n", namespace, "--ignore-not-found", check=False)
 
 
 __all__ = [
@@ -104,4 +106,3 @@ __all__ = [
     "remove_local_backend",
     "wait_available",
 ]
-

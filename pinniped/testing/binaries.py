@@ -70,9 +70,7 @@ def cache_root() -> Path:
 
 
 def _go_version(go: str) -> str:
-    return subprocess.run(
-        [go, "env", "GOVERSION"], check=True, capture_output=True, text=True
-    ).stdout.strip()
+    return subprocess.run([go, "env", "GOVERSION"], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def _module_digest(module_dir: Path) -> str:

@@ -13,8 +13,10 @@ from collections.abc import Generator, Iterator
 
 import pytest
 
+from pinniped.testing import env
 from pinniped.testing.clusters.base import Cluster, ClusterStartError
 from pinniped.testing.clusters.provider import PROVIDERS, choose_provider, start_cluster
+from pinniped.testing.env import TestEnv
 
 CLUSTER_KEY = pytest.StashKey[Cluster]()
 
@@ -68,3 +70,30 @@ def pytest_runtest_makereport(
         for name, process in processes.items():
             report.sections.append((f"{name} log (tail)", process.tail(30)))
     return report
+
+
+@pytest.fixture(scope="session")
+def pinniped_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestEnv]:
+    """The implementation under test: described by PINNIPED_TEST_* variables, or ours, installed now."""
+    if env.provided():
+        try:
+            described = env.from_environ()
+        except env.ContractError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield described
+        return
+    from pinniped.testing.install import install_in_cluster, install_local
+
+    workdir = tmp_path_factory.mktemp("pinniped-install")
+    if "hostProcessBackends" in cluster.capabilities:
+        installer = install_local(cluster, workdir, _progress)
+    elif "inClusterBackends" in cluster.capabilities:
+        installer = install_in_cluster(cluster, workdir, _progress)
+    else:
+        pytest.fail(
+            "nothing describes the implementation under test: export the PINNIPED_TEST_* variables "
+            "(see README) or use a provider we can install on",
+            pytrace=False,
+        )
+    with installer as installed:
+        yield installed

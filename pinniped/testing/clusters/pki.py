@@ -82,7 +82,9 @@ def generate(directory: Path) -> LocalPKI:
         client_ca.issue_client_certificate("system:kube-controller-manager", ["system:masters"], TTL),
     )
     _write_pair(
-        directory, "front-proxy-client", front_proxy_ca.issue_client_certificate("front-proxy-client", [], TTL)
+        directory,
+        "front-proxy-client",
+        front_proxy_ca.issue_client_certificate("front-proxy-client", [], TTL),
     )
 
     sa_key = ec.generate_private_key(ec.SECP256R1())

@@ -20,7 +20,9 @@ def choose_provider(requested: str | None) -> ProviderName:
     name = requested or os.environ.get(ENVIRONMENT_VARIABLE)
     if name:
         if name not in PROVIDERS:
-            raise ClusterStartError(f"unknown cluster provider {name!r}; choose one of {', '.join(PROVIDERS)}")
+            raise ClusterStartError(
+                f"unknown cluster provider {name!r}; choose one of {', '.join(PROVIDERS)}"
+            )
         return cast(ProviderName, name)
     from pinniped.testing.clusters.kind import docker_available
 
@@ -33,9 +35,7 @@ def _has_kind() -> bool:
     return bool(os.environ.get("PINNIPED_KIND") or shutil.which("kind"))
 
 
-def start_cluster(
-    provider: ProviderName, progress: Callable[[str], None], keep: bool = False
-) -> Cluster:
+def start_cluster(provider: ProviderName, progress: Callable[[str], None], keep: bool = False) -> Cluster:
     """Start (or attach to) a cluster; ClusterStartError with the reason when it cannot."""
     if provider == "existing":
         from pinniped.testing.clusters.existing import ExistingCluster
