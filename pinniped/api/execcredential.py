@@ -11,14 +11,20 @@ KIND: Final = "ExecCredential"
 EXEC_INFO_ENV: Final = "KUBERNETES_EXEC_INFO"
 
 
-class ExecCluster(TypedDict, total=False):
-    server: str
-    tls_server_name: str
-    insecure_skip_tls_verify: bool
-    certificate_authority_data: str
-    proxy_url: str
-    disable_compression: bool
-    config: object
+# The cluster kubectl describes when `provideClusterInfo: true`; its keys are kebab-case on the wire.
+ExecCluster = TypedDict(
+    "ExecCluster",
+    {
+        "server": str,
+        "tls-server-name": str,
+        "insecure-skip-tls-verify": bool,
+        "certificate-authority-data": str,
+        "proxy-url": str,
+        "disable-compression": bool,
+        "config": object,
+    },
+    total=False,
+)
 
 
 class ExecCredentialSpec(TypedDict, total=False):

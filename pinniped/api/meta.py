@@ -49,9 +49,7 @@ class Condition(TypedDict):
     message: str
 
 
-def failure_status(
-    code: int, reason: str, message: str, details: StatusDetails | None = None
-) -> Status:
+def failure_status(code: int, reason: str, message: str, details: StatusDetails | None = None) -> Status:
     """A metav1.Status body as kube-apiserver writes it for a failed request."""
     status: Status = {
         "kind": "Status",

@@ -7,7 +7,8 @@ import json
 import os
 import ssl
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ class ApiCallFailed(CLIError):
         self.status = status
 
 
+RETRIABLE_STATUSES = frozenset({429, 503})
+RETRY_DELAYS = (0.2, 0.4, 0.8, 1.6)
+
+
 @dataclass
 class ApiServer:
     server: str
@@ -31,8 +36,18 @@ class ApiServer:
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float | None = None
     transport: Transport = https_request
+    sleep: Callable[[float], None] = time.sleep
 
     def get(self, path: str) -> dict[str, Any]:
+        """GET, retried a few times on 429 and 503 (a CRD just created answers 429 while its
+        storage initialises; an aggregated API may be briefly unavailable), as client-go does."""
+        for delay in RETRY_DELAYS:
+            try:
+                return self.request("GET", path)
+            except ApiCallFailed as err:
+                if err.status not in RETRIABLE_STATUSES:
+                    raise
+            self.sleep(delay)
         return self.request("GET", path)
 
     def post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,9 +78,7 @@ def run_demo(cluster: Cluster, installed: TestEnv, workdir: Path, keep: bool) ->
     kubectl = str(cluster.kubectl_path)
     listed = show([kubectl, "--kubeconfig", str(kubeconfig), "get", "namespaces"], user_env)
     whoami = show([*pinniped_command(), "whoami", "--kubeconfig", str(kubeconfig)], user_env)
-    denied = show(
-        [kubectl, "--kubeconfig", str(kubeconfig), "get", "secrets", "-n", "kube-system"], user_env
-    )
+    denied = show([kubectl, "--kubeconfig", str(kubeconfig), "get", "secrets", "-n", "kube-system"], user_env)
     ok = listed.returncode == 0 and whoami.returncode == 0 and denied.returncode != 0
     say("demo " + ("succeeded" if ok else "FAILED"))
     if keep and ok:
@@ -90,10 +90,8 @@ def run_demo(cluster: Cluster, installed: TestEnv, workdir: Path, keep: bool) ->
             f"Press Ctrl-C to stop.",
             flush=True,
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0 if ok else 1
 
 
@@ -117,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         say("stopping")
         cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ def _step_printer(progress: Progress) -> Progress:
 def run_local_concierge(
     cluster: Cluster, workdir: Path, progress: Progress, signer: str = "cluster-signing"
 ) -> Iterator[RunningConcierge]:
-    """CRDs, RBAC and APIServices applied; the Concierge as a host process, Available through kube-apiserver."""
+    """Apply CRDs, RBAC and APIServices; run the Concierge as a host process until it is Available."""
     step = _step_printer(progress)
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()

@@ -8,11 +8,11 @@ import pytest
 import trustme
 from aiohttp import web
 from pytest_aiohttp import AiohttpServer
-from webhook_fakes import FakeWebhook, authenticated_review
 
 from pinniped.authenticators.base import AuthenticationError, UserInfo
 from pinniped.authenticators.retry import Backoff
 from pinniped.authenticators.webhook import WebhookTokenAuthenticator
+from tests.authenticators.webhook_fakes import FakeWebhook, authenticated_review
 
 TOKEN = "pinny-the-seal:password123"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fake_https import FakeServer
+
+from tests.client.fake_https import FakeServer
 
 CONFIG = "/apis/config.concierge.pinniped.dev/v1alpha1/credentialissuers"
 WEBHOOKS = "/apis/authentication.concierge.pinniped.dev/v1alpha1/webhookauthenticators"

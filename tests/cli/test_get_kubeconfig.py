@@ -2,19 +2,31 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
+import ssl
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import trustme
 import yaml
-from cli_fakes import ADMIN_TOKEN, JWTS, TCR, WEBHOOKS, install_concierge, items, named, write_kubeconfig
-from fake_https import FakeServer, serve
 
+from pinniped.cli.apiserver import ApiCallFailed, ApiServer
 from pinniped.cli.errors import CLIError
 from pinniped.cli.kubeconfig import KubeconfigDeps, run_get_kubeconfig
 from pinniped.cli.parser import build_parser
+from pinniped.client.transport import HttpResponse
+from tests.cli.cli_fakes import (
+    ADMIN_TOKEN,
+    JWTS,
+    TCR,
+    WEBHOOKS,
+    install_concierge,
+    items,
+    named,
+    write_kubeconfig,
+)
+from tests.client.fake_https import FakeServer, serve
 
 USER_TOKEN = "pinny:password123"
 
@@ -219,3 +231,45 @@ def test_output_file_is_private(cluster: FakeServer, admin_kubeconfig: Path, tmp
 
     assert yaml.safe_load(output.read_text())["kind"] == "Config"
     assert output.stat().st_mode & 0o777 == 0o600
+
+
+class _ScriptedTransport:
+    def __init__(self, answers: list[tuple[int, bytes]]) -> None:
+        self.answers = answers
+        self.calls = 0
+
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        headers: Mapping[str, str],
+        context: ssl.SSLContext,
+        timeout: float | None,
+    ) -> HttpResponse:
+        self.calls += 1
+        status, payload = self.answers.pop(0)
+        return HttpResponse(status, payload)
+
+
+def test_api_gets_retry_a_few_times_on_429_and_503() -> None:
+    transport = _ScriptedTransport(
+        [(429, b'{"message": "storage is (re)initializing"}'), (503, b"{}"), (200, b'{"kind": "List"}')]
+    )
+    slept: list[float] = []
+    api = ApiServer(
+        "https://example.invalid", ssl.create_default_context(), transport=transport, sleep=slept.append
+    )
+    assert api.get("/apis") == {"kind": "List"}
+    assert slept == [0.2, 0.4]
+
+
+def test_api_gets_do_not_retry_a_403() -> None:
+    transport = _ScriptedTransport([(403, b'{"message": "forbidden"}')])
+    api = ApiServer(
+        "https://example.invalid", ssl.create_default_context(), transport=transport, sleep=lambda _: None
+    )
+    with pytest.raises(ApiCallFailed, match="status 403: forbidden"):
+        api.get("/apis")
+    assert transport.calls == 1

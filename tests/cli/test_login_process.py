@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 import trustme
-from cli_fakes import TCR
-from fake_https import FakeServer, serve
+
+from tests.cli.cli_fakes import TCR
+from tests.client.fake_https import FakeServer, serve
 
 TOKEN = "pinny:secret-password"
 

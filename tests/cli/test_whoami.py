@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import trustme
 import yaml
-from cli_fakes import WHOAMI, write_kubeconfig
-from fake_https import FakeServer, Recorded, serve
 
 from pinniped.cli.errors import CLIError
 from pinniped.cli.parser import build_parser
 from pinniped.cli.whoami import run_whoami
+from tests.cli.cli_fakes import WHOAMI, write_kubeconfig
+from tests.client.fake_https import FakeServer, Recorded, serve
 
 CLIENT_CA = trustme.CA()
 

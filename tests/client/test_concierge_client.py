@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import pytest
 import trustme
-from fake_https import FakeServer, serve
 
 from pinniped.client import (
     Authenticator,
@@ -14,6 +13,7 @@ from pinniped.client import (
     InvalidConciergeParameters,
     LoginFailed,
 )
+from tests.client.fake_https import FakeServer, serve
 
 TOKEN = "pinny:secret-password"
 TCR_PATH = "/apis/login.concierge.pinniped.dev/v1alpha1/tokencredentialrequests"

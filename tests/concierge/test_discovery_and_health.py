@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from concierge_fakes import make_app
 from pytest_aiohttp import AiohttpClient
+
+from tests.concierge.concierge_fakes import make_app
 
 LOGIN = "login.concierge.pinniped.dev"
 
@@ -94,7 +95,7 @@ async def test_unexpected_errors_are_500_status_without_a_traceback(
 
     harness.issuer.issue = explode  # type: ignore[method-assign,assignment]
     client = await aiohttp_client(harness.app)
-    from concierge_fakes import tcr
+    from tests.concierge.concierge_fakes import tcr
 
     response = await client.post(f"/apis/{LOGIN}/v1alpha1/tokencredentialrequests", json=tcr())
     text = await response.text()

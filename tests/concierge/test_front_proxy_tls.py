@@ -11,12 +11,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from concierge_fakes import make_app
 
 from pinniped.certs.authority import CertificateAuthority
 from pinniped.certs.dynamic import DynamicKeyPair, KeyPair
 from pinniped.concierge.requestheader import RequestHeaderSource, parse_configmap
 from pinniped.concierge.tls import ServingTLS
+from tests.concierge.concierge_fakes import make_app
 
 WHOAMI = "/apis/identity.concierge.pinniped.dev/v1alpha1/whoamirequests"
 TTL = datetime.timedelta(hours=1)

@@ -8,13 +8,13 @@ import logging
 
 import pytest
 from aiohttp.test_utils import TestClient
-from concierge_fakes import TOKEN, WEBHOOK, FakeAuthenticator, make_app, tcr
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 from pytest_aiohttp import AiohttpClient
 
 from pinniped.authenticators.base import AuthenticationError, UserInfo
 from pinniped.concierge.config import ConciergeConfig
+from tests.concierge.concierge_fakes import TOKEN, WEBHOOK, FakeAuthenticator, make_app, tcr
 
 PATH = "/apis/login.concierge.pinniped.dev/v1alpha1/tokencredentialrequests"
 FAILED = {

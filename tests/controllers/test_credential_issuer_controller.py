@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import base64
 
-from kube_fakes import FakeClock, FakeInformer, FakeKube
-
 from pinniped.controllers.credential_issuer import (
     CredentialIssuerController,
     KubeAPIServerInfo,
     SignerHealth,
 )
+from tests.controllers.kube_fakes import FakeClock, FakeInformer, FakeKube
 
 COLLECTION = "/apis/config.concierge.pinniped.dev/v1alpha1/credentialissuers"
 PATH = f"{COLLECTION}/pinniped-concierge-config"

@@ -4,12 +4,12 @@ import base64
 import datetime
 
 from cryptography import x509
-from kube_fakes import FakeClock, FakeInformer, FakeKube
 
 from pinniped.api.groups import ConciergeGroups
 from pinniped.certs.dynamic import DynamicKeyPair
 from pinniped.controllers.apiservice_updater import APIServiceUpdater, concierge_apiservice_names
 from pinniped.controllers.serving_cert import ServingCertController, ServingCertSettings
+from tests.controllers.kube_fakes import FakeClock, FakeInformer, FakeKube
 
 SECRETS = "/api/v1/namespaces/concierge/secrets"
 SECRET = f"{SECRETS}/pinniped-concierge-api-tls-serving-certificate"

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 import trustme
-from kube_fakes import FakeClock, FakeInformer, FakeKube
 
 from pinniped.authenticators.base import AuthenticatorKey, UserInfo
 from pinniped.authenticators.cache import AuthenticatorCache
 from pinniped.controllers.webhook_authenticator import WebhookAuthenticatorController
 from pinniped.controllers.webhook_validation import check_connection, tls_dial
+from tests.controllers.kube_fakes import FakeClock, FakeInformer, FakeKube
 
 COLLECTION = "/apis/authentication.concierge.pinniped.dev/v1alpha1/webhookauthenticators"
 KEY = AuthenticatorKey("authentication.concierge.pinniped.dev", "WebhookAuthenticator", "hook")
