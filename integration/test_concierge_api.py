@@ -7,10 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import ssl
-import subprocess
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +26,7 @@ from pinniped.testing.clusters.base import Cluster
 from pinniped.testing.concierge import RunningConcierge, run_concierge
 from pinniped.testing.kubeconfig import write_kubeconfig
 from pinniped.testing.ports import free_port
+from pinniped.testing.requests import anonymous_post, kubectl_as
 from pinniped.testing.threaded_server import serve_in_thread
 from pinniped.testing.waiting import eventually
 
@@ -162,29 +160,8 @@ def tcr(token: str, authenticator: str) -> dict[str, Any]:
     }
 
 
-def post(
-    base: str, ca_pem: bytes | None, path: str, body: Any, headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    """An anonymous POST (no credentials at all)."""
-    if ca_pem is None:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    else:
-        context = ssl.create_default_context(cadata=ca_pem.decode())
-    data = json.dumps(body).encode()
-    request = urllib.request.Request(  # noqa: S310
-        base + path, data, {"Content-Type": "application/json", **(headers or {})}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, context=context, timeout=30) as response:  # noqa: S310
-            return int(response.status), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return int(error.code), json.loads(error.read())
-
-
 def via_apiserver(cluster: Cluster, path: str, body: Any) -> tuple[int, Any]:
-    return post(cluster.server, cluster.ca_pem, path, body)
+    return anonymous_post(cluster.server, cluster.ca_pem, path, body)
 
 
 def exchange_until_ready(cluster: Cluster, authenticator: str) -> dict[str, Any]:
@@ -197,15 +174,6 @@ def exchange_until_ready(cluster: Cluster, authenticator: str) -> dict[str, Any]
             result: dict[str, Any] = body
             return result
         time.sleep(0.5)
-
-
-def kubectl_as(cluster: Cluster, kubeconfig: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(cluster.kubectl_path), "--kubeconfig", str(kubeconfig), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.capability("anonymousAuthenticationSupported")
@@ -280,7 +248,7 @@ def test_whoami_through_kube_apiserver_shows_the_anonymous_caller(
 
 
 def test_direct_request_with_remote_user_header_is_anonymous(concierge: RunningConcierge) -> None:
-    status, body = post(
+    status, body = anonymous_post(
         concierge.url,
         None,
         WHOAMI_PATH,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from pinniped.testing.clusters.provider import PROVIDERS, choose_provider, start
 from pinniped.testing.env import TestEnv
 
 CLUSTER_KEY = pytest.StashKey[Cluster]()
+INSTALL_LOGS_KEY = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,11 +71,17 @@ def pytest_runtest_makereport(
         processes = getattr(cluster, "processes", {})
         for name, process in processes.items():
             report.sections.append((f"{name} log (tail)", process.tail(30)))
+        install_logs = item.config.stash.get(INSTALL_LOGS_KEY, None)
+        for log in sorted(install_logs.glob("*.log")) if install_logs else ():
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+            report.sections.append((f"{log.stem} log (tail)", tail))
     return report
 
 
 @pytest.fixture(scope="session")
-def pinniped_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestEnv]:
+def pinniped_env(
+    request: pytest.FixtureRequest, cluster: Cluster, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestEnv]:
     """The implementation under test: described by PINNIPED_TEST_* variables, or ours, installed now."""
     if env.provided():
         try:
@@ -85,6 +93,7 @@ def pinniped_env(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> 
     from pinniped.testing.install import install_in_cluster, install_local
 
     workdir = tmp_path_factory.mktemp("pinniped-install")
+    request.config.stash[INSTALL_LOGS_KEY] = workdir
     if "hostProcessBackends" in cluster.capabilities:
         installer = install_local(cluster, workdir, _progress)
     elif "inClusterBackends" in cluster.capabilities:
