@@ -14,7 +14,7 @@ import secrets
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -82,7 +82,11 @@ def _step_printer(progress: Progress) -> Progress:
 
 @contextlib.contextmanager
 def run_local_concierge(
-    cluster: Cluster, workdir: Path, progress: Progress, signer: str = "cluster-signing"
+    cluster: Cluster,
+    workdir: Path,
+    progress: Progress,
+    signer: str = "cluster-signing",
+    extra_args: Sequence[str] = (),
 ) -> Iterator[RunningConcierge]:
     """Apply CRDs, RBAC and APIServices; run the Concierge as a host process until it is Available."""
     step = _step_printer(progress)
@@ -106,7 +110,7 @@ def run_local_concierge(
         signer = "csr"
     try:
         with run_concierge(
-            cluster.kubeconfig, port, workdir / "concierge.log", signer, signing_files
+            cluster.kubeconfig, port, workdir / "concierge.log", signer, signing_files, extra_args=extra_args
         ) as running:
             groups = ConciergeGroups(params.api_group_suffix)
             for group in (groups.login, groups.identity):
