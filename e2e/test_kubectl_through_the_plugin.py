@@ -37,7 +37,7 @@ def _credential_cache(env: dict[str, str]) -> Path:
 
 
 def _get_kubeconfig(
-    cluster: Cluster, pinniped_env: TestEnv, env: dict[str, str], token: str, out: Path
+    cluster: Cluster, pinniped_env: TestEnv, env: dict[str, str], token: str, out: Path, *extra_args: str
 ) -> subprocess.CompletedProcess[str]:
     command = pinniped_command()
     result = _run(
@@ -55,6 +55,7 @@ def _get_kubeconfig(
             pinniped_env.authenticator_name,
             "--concierge-api-group-suffix",
             pinniped_env.api_group_suffix,
+            *extra_args,
         ],
         env,
     )
@@ -140,28 +141,10 @@ def test_a_wrong_password_gives_kubectl_an_error_naming_the_cause(
     assert "authentication failed" in generated.stderr
     assert "not-the-password" not in generated.stderr
 
-    config: dict[str, Any] = yaml.safe_load(
-        _run(
-            [
-                *pinniped_command(),
-                "get",
-                "kubeconfig",
-                "--kubeconfig",
-                str(cluster.kubeconfig),
-                "--static-token",
-                f"{username}:not-the-password",
-                "--concierge-authenticator-type",
-                pinniped_env.authenticator_type,
-                "--concierge-authenticator-name",
-                pinniped_env.authenticator_name,
-                "--concierge-api-group-suffix",
-                pinniped_env.api_group_suffix,
-                "--skip-validation",
-            ],
-            home,
-        ).stdout
+    skipped = _get_kubeconfig(
+        cluster, pinniped_env, home, f"{username}:not-the-password", out, "--skip-validation"
     )
-    out.write_text(yaml.safe_dump(config))
+    assert skipped.returncode == 0, skipped.stderr
     result = _kubectl(cluster, out, home, "get", "namespaces")
     assert result.returncode != 0
     assert "authentication failed" in result.stderr

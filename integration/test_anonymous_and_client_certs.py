@@ -6,7 +6,6 @@ import base64
 import datetime
 import json
 import ssl
-import subprocess
 import urllib.error
 import urllib.request
 import uuid
@@ -20,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from pinniped.certs.authority import CertificateAuthority, new_private_key, private_key_pem
 from pinniped.testing.clusters.base import Cluster
 from pinniped.testing.kubeconfig import write_kubeconfig
+from pinniped.testing.requests import kubectl_as
 from pinniped.testing.waiting import eventually
 
 
@@ -30,15 +30,6 @@ def _anonymous_get(cluster: Cluster, path: str) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
-
-
-def _kubectl_as(cluster: Cluster, kubeconfig: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(cluster.kubectl_path), "--kubeconfig", str(kubeconfig), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.capability("anonymousAuthenticationSupported")
@@ -65,15 +56,15 @@ def test_client_ca_certificate_authenticates_as_cn_and_o_and_group_rbac_applies(
         key_pem=issued.key_pem,
     )
 
-    whoami = json.loads(_kubectl_as(cluster, kubeconfig, "auth", "whoami", "-o", "json").stdout)
+    whoami = json.loads(kubectl_as(cluster, kubeconfig, "auth", "whoami", "-o", "json").stdout)
     assert whoami["status"]["userInfo"]["username"] == user
     assert {group, "other-group"} <= set(whoami["status"]["userInfo"]["groups"])
 
-    assert _kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode != 0
+    assert kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode != 0
     binding = f"smoke-view-{suffix}"
     cluster.kubectl("create", "clusterrolebinding", binding, "--clusterrole=view", f"--group={group}")
     try:
-        assert eventually(lambda: _kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode == 0)
+        assert eventually(lambda: kubectl_as(cluster, kubeconfig, "get", "namespaces").returncode == 0)
     finally:
         cluster.kubectl("delete", "clusterrolebinding", binding, check=False)
 
@@ -122,7 +113,7 @@ def test_an_approved_kube_apiserver_client_csr_is_signed_and_authenticates(
             cert_pem=cert_pem,
             key_pem=key_pem,
         )
-        whoami = json.loads(_kubectl_as(cluster, kubeconfig, "auth", "whoami", "-o", "json").stdout)
+        whoami = json.loads(kubectl_as(cluster, kubeconfig, "auth", "whoami", "-o", "json").stdout)
         assert whoami["status"]["userInfo"]["username"] == user
         assert "csr-group" in whoami["status"]["userInfo"]["groups"]
     finally:

@@ -4,7 +4,6 @@ behind an ExternalName Service + APIService; a loopback TokenReview webhook is t
 
 from __future__ import annotations
 
-import base64
 import json
 import ssl
 import time
@@ -16,15 +15,12 @@ from typing import Any
 
 import pytest
 import trustme
-import yaml
 from aiohttp import web
 
-from pinniped.deploy.concierge import render_concierge
-from pinniped.deploy.params import DeployParams
-from pinniped.testing.aggregation import wait_available
 from pinniped.testing.clusters.base import Cluster
-from pinniped.testing.concierge import RunningConcierge, run_concierge
-from pinniped.testing.kubeconfig import write_kubeconfig
+from pinniped.testing.concierge import RunningConcierge
+from pinniped.testing.install import create_webhook_authenticator, run_local_concierge
+from pinniped.testing.kubeconfig import write_credential_kubeconfig
 from pinniped.testing.ports import free_port
 from pinniped.testing.requests import anonymous_post, kubectl_as
 from pinniped.testing.threaded_server import serve_in_thread
@@ -81,66 +77,24 @@ def webhook() -> Iterator[Webhook]:
         yield Webhook(f"https://127.0.0.1:{port}/authenticate", ca.cert_pem.bytes())
 
 
-def apply(cluster: Cluster, manifests: list[dict[str, Any]]) -> None:
-    cluster.kubectl(
-        "apply", "--server-side", "--force-conflicts", "-f", "-", input=yaml.safe_dump_all(manifests)
-    )
-
-
-def create_authenticator(cluster: Cluster, name: str, hook: Webhook) -> None:
-    apply(
-        cluster,
-        [
-            {
-                "apiVersion": "authentication.concierge.pinniped.dev/v1alpha1",
-                "kind": "WebhookAuthenticator",
-                "metadata": {"name": name},
-                "spec": {
-                    "endpoint": hook.url,
-                    "tls": {"certificateAuthorityData": base64.b64encode(hook.ca_pem).decode()},
-                },
-            }
-        ],
-    )
-
-
 @pytest.fixture(scope="module", params=["csr", "cluster-signing"])
 def concierge(
     request: pytest.FixtureRequest, cluster: Cluster, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningConcierge]:
     signer: str = request.param
-    directory = tmp_path_factory.mktemp(f"concierge-{signer}")
-    signing_files = None
-    if signer == "cluster-signing":
-        pair = cluster.signing_key_pair()
-        if pair is None:
-            pytest.skip("this cluster does not hand out its signing key")
-        signing_files = (directory / "ca.crt", directory / "ca.key")
-        signing_files[0].write_bytes(pair.cert_pem)
-        signing_files[1].write_bytes(pair.key_pem)
-    elif "csrSigningAvailable" not in cluster.capabilities:
+    if signer == "cluster-signing" and cluster.signing_key_pair() is None:
+        pytest.skip("this cluster does not hand out its signing key")
+    if signer == "csr" and "csrSigningAvailable" not in cluster.capabilities:
         pytest.skip("this cluster does not sign kube-apiserver-client CSRs")
-    port = free_port()
-    params = DeployParams(local_port=port)
-    apply(cluster, render_concierge(params))
-    names = [
-        f"crd/{m['metadata']['name']}"
-        for m in render_concierge(params)
-        if m["kind"] == "CustomResourceDefinition"
-    ]
-    cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", *names)
-    with run_concierge(
-        cluster.kubeconfig, port, directory / "concierge.log", signer, signing_files
-    ) as running:
-        for group in (LOGIN, IDENTITY):
-            wait_available(cluster, group, "v1alpha1", wait_seconds=60)
+    directory = tmp_path_factory.mktemp(f"concierge-{signer}")
+    with run_local_concierge(cluster, directory, lambda _: None, signer) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def authenticator(cluster: Cluster, concierge: RunningConcierge, webhook: Webhook) -> Iterator[str]:
     name = f"idp-{uuid.uuid4().hex[:6]}"
-    create_authenticator(cluster, name, webhook)
+    create_webhook_authenticator(cluster, name, webhook.url, webhook.ca_pem)
     yield name
     cluster.kubectl("delete", "webhookauthenticator", name, "--ignore-not-found")
 
@@ -182,12 +136,8 @@ def test_anonymous_client_gets_a_certificate_kube_apiserver_accepts(
 ) -> None:
     body = exchange_until_ready(cluster, authenticator)
     credential = body["status"]["credential"]
-    kubeconfig = write_kubeconfig(
-        tmp_path / "user.kubeconfig",
-        cluster.server,
-        cluster.ca_pem,
-        cert_pem=credential["clientCertificateData"].encode(),
-        key_pem=credential["clientKeyData"].encode(),
+    kubeconfig = write_credential_kubeconfig(
+        tmp_path / "user.kubeconfig", cluster.server, cluster.ca_pem, credential
     )
     whoami = json.loads(kubectl_as(cluster, kubeconfig, "auth", "whoami", "-o", "json").stdout)
     assert whoami["status"]["userInfo"]["username"] == "pinny"
@@ -267,7 +217,7 @@ def test_deleting_the_webhook_authenticator_fails_the_next_request(
     cluster: Cluster, concierge: RunningConcierge, webhook: Webhook
 ) -> None:
     name = f"idp-{uuid.uuid4().hex[:6]}"
-    create_authenticator(cluster, name, webhook)
+    create_webhook_authenticator(cluster, name, webhook.url, webhook.ca_pem)
     assert "credential" in exchange_until_ready(cluster, name)["status"]
     cluster.kubectl("delete", "webhookauthenticator", name)
     assert eventually(

@@ -22,7 +22,7 @@ from cryptography.x509.oid import NameOID
 from pinniped.api.groups import ConciergeGroups
 from pinniped.testing.clusters.base import Cluster
 from pinniped.testing.env import TestEnv
-from pinniped.testing.kubeconfig import write_kubeconfig
+from pinniped.testing.kubeconfig import write_credential_kubeconfig
 from pinniped.testing.requests import (
     anonymous_post,
     kubectl_as,
@@ -83,12 +83,8 @@ def test_a_valid_token_gets_a_short_lived_certificate_for_the_user(
     remaining = expires - datetime.datetime.now(datetime.UTC)
     assert datetime.timedelta(minutes=4) <= remaining <= datetime.timedelta(minutes=6)
 
-    kubeconfig = write_kubeconfig(
-        tmp_path / "user.kubeconfig",
-        cluster.server,
-        cluster.ca_pem,
-        cert_pem=credential["clientCertificateData"].encode(),
-        key_pem=credential["clientKeyData"].encode(),
+    kubeconfig = write_credential_kubeconfig(
+        tmp_path / "user.kubeconfig", cluster.server, cluster.ca_pem, credential
     )
     whoami = json.loads(kubectl_as(cluster, kubeconfig, "auth", "whoami", "-o", "json").stdout)
     assert whoami["status"]["userInfo"]["username"] == pinniped_env.user_username

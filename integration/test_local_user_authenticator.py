@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-import subprocess
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from pinniped.testing.localuser import (
     run_local_user_authenticator,
 )
 from pinniped.testing.ports import free_port
+from pinniped.testing.requests import kubectl_as
 
 pytestmark = pytest.mark.integration
 
@@ -156,16 +156,6 @@ def test_manifests_pass_server_side_dry_run(cluster: Cluster) -> None:
     manifests = as_list(render("registry.example/local-user-authenticator:test"))
     result = cluster.kubectl("apply", "--dry-run=server", "-f", "-", input=json.dumps(manifests))
     assert "(server dry run)" in result.stdout
-
-
-def kubectl_as(cluster: Cluster, kubeconfig: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(cluster.kubectl_path), "--kubeconfig", str(kubeconfig), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.capability("tokenWebhookConfigurable")

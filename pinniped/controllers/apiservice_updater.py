@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pinniped.api.groups import VERSION, ConciergeGroups
 from pinniped.controllers.base import EventType, KubeApi, Object, ObjectSource
 from pinniped.controllers.serving_cert import CA_KEY
-from pinniped.controllers.workqueue import WorkQueue, drain
+from pinniped.controllers.workqueue import WorkQueue, run_single_key
 from pinniped.kube.client import resource_path
 from pinniped.kube.errors import NotFound
 
@@ -48,14 +48,8 @@ class APIServiceUpdater:
             self._queue.add(self._key)
 
     async def run(self) -> None:
-        await self._secrets.synced.wait()
-        self._queue.add(self._key)
-        await drain(
-            "apiservice-updater",
-            self._queue,
-            sync=lambda _: self.sync(),
-            resync=lambda: self._queue.add(self._key),
-            resync_seconds=self._check_seconds,
+        await run_single_key(
+            "apiservice-updater", self._queue, self._key, self._secrets.synced, self.sync, self._check_seconds
         )
 
     async def sync(self) -> None:

@@ -17,7 +17,7 @@ from pinniped.api import config as config_api
 from pinniped.api.groups import CREDENTIAL_ISSUERS, VERSION, ConciergeGroups
 from pinniped.controllers.base import Clock, EventType, KubeApi, Object, ObjectSource, rfc3339
 from pinniped.controllers.base import utc_now as default_clock
-from pinniped.controllers.workqueue import WorkQueue, drain
+from pinniped.controllers.workqueue import WorkQueue, run_single_key
 from pinniped.kube.client import resource_path
 from pinniped.kube.errors import Conflict, NotFound
 
@@ -106,14 +106,8 @@ class CredentialIssuerController:
             self._queue.add(self._name)
 
     async def run(self) -> None:
-        await self._informer.synced.wait()
-        self._queue.add(self._name)
-        await drain(
-            "credentialissuer",
-            self._queue,
-            sync=lambda _: self.sync(),
-            resync=lambda: self._queue.add(self._name),
-            resync_seconds=self._poll_seconds,
+        await run_single_key(
+            "credentialissuer", self._queue, self._name, self._informer.synced, self.sync, self._poll_seconds
         )
 
     async def sync(self) -> None:

@@ -22,7 +22,7 @@ from pinniped.certs.authority import CertificateAuthority
 from pinniped.certs.dynamic import DynamicKeyPair, KeyPair
 from pinniped.controllers.base import Clock, EventType, KubeApi, Object, ObjectSource
 from pinniped.controllers.base import utc_now as default_clock
-from pinniped.controllers.workqueue import WorkQueue, drain
+from pinniped.controllers.workqueue import WorkQueue, run_single_key
 from pinniped.kube.client import resource_path
 from pinniped.kube.errors import Conflict, NotFound
 
@@ -93,14 +93,8 @@ class ServingCertController:
             self._queue.add(self._key)
 
     async def run(self) -> None:
-        await self._secrets.synced.wait()
-        self._queue.add(self._key)
-        await drain(
-            "servingcert",
-            self._queue,
-            sync=lambda _: self.sync(),
-            resync=lambda: self._queue.add(self._key),
-            resync_seconds=self._check_seconds,
+        await run_single_key(
+            "servingcert", self._queue, self._key, self._secrets.synced, self.sync, self._check_seconds
         )
 
     async def sync(self) -> None:

@@ -61,3 +61,23 @@ async def drain(
             await asyncio.sleep(retry_seconds)
             for key in failed:
                 queue.add(key)
+
+
+async def run_single_key(
+    name: str,
+    queue: WorkQueue,
+    key: str,
+    synced: asyncio.Event,
+    sync: Callable[[], Awaitable[None]],
+    resync_seconds: float,
+) -> None:
+    """For a controller of one object: once `synced`, sync `key` now, on change and periodically."""
+    await synced.wait()
+    queue.add(key)
+    await drain(
+        name,
+        queue,
+        sync=lambda _: sync(),
+        resync=lambda: queue.add(key),
+        resync_seconds=resync_seconds,
+    )

@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-
-from aiohttp import web
 
 from pinniped.kube import config as kube_config
 from pinniped.kube.client import KubeClient, resource_path
@@ -17,6 +14,7 @@ from pinniped.localuser.config import ServeConfig
 from pinniped.localuser.passwords import PasswordChecker
 from pinniped.localuser.tls import ensure_serving_secret, server_ssl_context
 from pinniped.localuser.users import SecretUserStore
+from pinniped.serving import run_until_signalled, serve_app
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +22,10 @@ SYNC_WARNING_INTERVAL = 10.0
 
 
 def run(config: ServeConfig) -> None:
-    asyncio.run(serve(config))
+    run_until_signalled(lambda stop: serve(config, stop))
 
 
-async def serve(config: ServeConfig) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-
+async def serve(config: ServeConfig, stop: asyncio.Event) -> None:
     settings = kube_config.load(config.kubeconfig)
     async with KubeClient(settings, user_agent="local-user-authenticator") as client:
         material = await ensure_serving_secret(client, config.namespace, config.tls_hosts)
@@ -43,19 +36,7 @@ async def serve(config: ServeConfig) -> None:
             if not await _wait_for_sync(informer, stop):
                 return
             deps = Deps(SecretUserStore(informer, config.namespace), PasswordChecker())
-            runner = web.AppRunner(build_app(config, deps), access_log=None)
-            await runner.setup()
-            try:
-                site = web.TCPSite(runner, config.listen_address, config.port, ssl_context=ssl_context)
-                await site.start()
-                log.info(
-                    "serving",
-                    extra={"address": config.listen_address, "port": config.port},
-                )
-                await stop.wait()
-                log.info("shutting down")
-            finally:
-                await runner.cleanup()
+            await serve_app(build_app(config, deps), config.listen_address, config.port, ssl_context, stop)
         finally:
             watching.cancel()
             with contextlib.suppress(asyncio.CancelledError):

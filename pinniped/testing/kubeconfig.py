@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 
 def _b64(data: bytes) -> str:
@@ -45,3 +47,16 @@ def write_kubeconfig(
     path.write_text(json.dumps(config, indent=2) + "\n")
     path.chmod(0o600)
     return path
+
+
+def write_credential_kubeconfig(
+    path: Path, server: str, ca_pem: bytes, credential: Mapping[str, Any]
+) -> Path:
+    """A kubeconfig holding the client certificate and key of a TokenCredentialRequest's credential."""
+    return write_kubeconfig(
+        path,
+        server,
+        ca_pem,
+        cert_pem=credential["clientCertificateData"].encode(),
+        key_pem=credential["clientKeyData"].encode(),
+    )

@@ -11,7 +11,6 @@ import contextlib
 import ssl
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from pinniped.testing.processes import ManagedProcess
+from pinniped.testing.processes import ManagedProcess, wait_until_ready
 
 NAMESPACE: Final = "local-user-authenticator"
 TLS_SECRET_NAME: Final = "local-user-authenticator-tls-serving-certificate"
@@ -119,19 +118,16 @@ def _cli(
 def _wait_until_serving(
     kubeconfig: Path, namespace: str, url: str, process: ManagedProcess, timeout: float
 ) -> bytes:
-    deadline = time.monotonic() + timeout
-    ca_pem: bytes | None = None
-    while time.monotonic() < deadline:
-        if process.exited() is not None:
-            raise RuntimeError(f"local-user-authenticator exited with {process.exited()}:\n{process.tail()}")
-        if ca_pem is None:
-            ca_pem = serving_ca(kubeconfig, namespace)
-        if ca_pem is not None and _answers(url, ca_pem):
-            return ca_pem
-        time.sleep(0.2)
-    raise TimeoutError(
-        f"local-user-authenticator did not serve {url} within {timeout:.0f}s:\n{process.tail()}"
-    )
+    """The serving CA, once the Secret holds it and the server answers `url` with it."""
+    found: list[bytes] = []
+
+    def serving() -> bool:
+        if not found and (ca_pem := serving_ca(kubeconfig, namespace)) is not None:
+            found.append(ca_pem)
+        return bool(found) and _answers(url, found[0])
+
+    wait_until_ready(process, serving, timeout, f"serve {url}")
+    return found[0]
 
 
 def _answers(url: str, ca_pem: bytes) -> bool:

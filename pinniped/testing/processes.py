@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -75,3 +75,15 @@ def group_alive(pgid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def wait_until_ready(process: ManagedProcess, ready: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll `ready` until it holds; fail early with the log tail if the process exits, or on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.exited() is not None:
+            raise RuntimeError(f"{process.name} exited with {process.exited()}:\n{process.tail()}")
+        if ready():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{process.name} did not {what} within {timeout:g}s:\n{process.tail()}")
