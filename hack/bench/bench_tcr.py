@@ -3,7 +3,9 @@
 Both go anonymously through the same kube-apiserver to the same Concierge process: the no-op is the
 Concierge's discovery document (`GET /apis/login.concierge.pinniped.dev/v1alpha1`), the measured call a
 TokenCredentialRequest whose webhook answers at once. Concurrency 1, 16 and 64. Reports
-`tcr_p50_vs_noop` (p50 at concurrency 1) and `tcr_rate_vs_noop` (requests/s at concurrency 64).
+`tcr_p50_vs_noop` (p50 at concurrency 1) and `tcr_rate_vs_noop` (requests/s at concurrency 64), and the
+exec plugin's cache-miss path (a real exchange) beside `kubectl version --client` as
+`plugin_cache_miss_vs_kubectl`.
 
     python hack/bench/bench_tcr.py [--scale 1.0]
 """
@@ -12,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime
 import json
 import ssl
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,6 +139,32 @@ def exchange(authenticator: str) -> Call:
     return call
 
 
+PLUGIN_RUNS: Final = 21
+
+
+def plugin_cache_miss(cluster: Cluster, authenticator: str) -> tuple[float, float]:
+    """Median wall ms of `pinniped login static` with no cache (a real exchange through kube-apiserver),
+    and of `kubectl version --client`, interleaved."""
+    ca = base64.b64encode(cluster.ca_pem).decode()
+    plugin = [
+        sys.executable, "-m", "pinniped.cli", "login", "static", "--enable-concierge",
+        f"--concierge-authenticator-name={authenticator}", "--concierge-authenticator-type=webhook",
+        f"--concierge-endpoint={cluster.server}", f"--concierge-ca-bundle-data={ca}",
+        "--credential-cache=", "--token=bench-token",
+    ]  # fmt: skip
+    kubectl = [str(cluster.kubectl_path), "version", "--client"]
+    plugin_ms: list[float] = []
+    kubectl_ms: list[float] = []
+    for _ in range(PLUGIN_RUNS):
+        for command, into in ((plugin, plugin_ms), (kubectl, kubectl_ms)):
+            started = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+            into.append((time.perf_counter() - started) * 1000)
+    miss, baseline = statistics.median(plugin_ms), statistics.median(kubectl_ms)
+    say(f"bench: plugin cache miss {miss:.1f} ms, kubectl version --client {baseline:.1f} ms")
+    return miss, baseline
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -187,6 +217,7 @@ def main() -> int:
             )
             wait_authenticator_ready(cluster, "bench")
             results = asyncio.run(run(cluster, "bench", args.scale))
+            miss_ms, kubectl_ms = plugin_cache_miss(cluster, "bench")
     finally:
         if webhook is not None:
             webhook.stop()
@@ -199,6 +230,13 @@ def main() -> int:
                 details[f"{name}_c{concurrency}_{key}"] = round(value, 2)
     report("tcr_p50_vs_noop", results["tcr"][1]["p50_ms"] / results["noop"][1]["p50_ms"], **details)
     report("tcr_rate_vs_noop", results["tcr"][64]["rate"] / results["noop"][64]["rate"], **details)
+    report(
+        "plugin_cache_miss_vs_kubectl",
+        miss_ms / kubectl_ms,
+        plugin_cache_miss_ms=round(miss_ms, 2),
+        kubectl_ms=round(kubectl_ms, 2),
+        runs=PLUGIN_RUNS,
+    )
     return 0
 
 
