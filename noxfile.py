@@ -66,7 +66,8 @@ def cluster(session: nox.Session) -> None:
     """A local cluster for a human: prints the kubeconfig, stays up until Ctrl-C."""
     _install(session)
     _ensure_binaries(session)
-    session.run("python", "-m", "pinniped.testing.clusters", "up", *session.posargs)
+    # Ctrl-C: give the harness time to stop every process group before nox kills it.
+    session.run("python", "-m", "pinniped.testing.clusters", "up", *session.posargs, interrupt_timeout=30)
 
 
 @nox.session(python=PYTHON, default=False)
@@ -74,7 +75,7 @@ def demo(session: nox.Session) -> None:
     """The main job in one command: cluster, concierge, a user, kubectl through the plugin."""
     _install(session)
     _ensure_binaries(session)
-    session.run("python", "-m", "pinniped.testing.demo", *session.posargs)
+    session.run("python", "-m", "pinniped.testing.demo", *session.posargs, interrupt_timeout=30)
 
 
 @nox.session(python=PYTHON, default=False)
