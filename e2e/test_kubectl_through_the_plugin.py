@@ -205,3 +205,16 @@ def test_an_expired_cached_certificate_is_replaced(
     assert len(entries) == 1
     assert entries[0]["credential"]["clientCertificateData"] != old
     assert entries[0]["credential"]["expirationTimestamp"] > "2021"
+
+
+def test_no_token_or_password_reaches_the_concierge_log(
+    cluster: Cluster, pinniped_env: TestEnv, user_kubeconfig: Path, home: dict[str, str]
+) -> None:
+    if pinniped_env.concierge_log is None:
+        pytest.skip("the implementation under test shares no log (PINNIPED_TEST_CONCIERGE_LOG)")
+    _kubectl(cluster, user_kubeconfig, home, "get", "namespaces")
+    log = pinniped_env.concierge_log.read_text(errors="replace")
+    assert "TokenCredentialRequest Token Received" in log
+    password = pinniped_env.user_token.split(":", 1)[1]
+    assert pinniped_env.user_token not in log
+    assert password not in log
