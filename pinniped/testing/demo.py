@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s demo --", description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="leave it running until Ctrl-C")
     args = parser.parse_args(argv)
+    # SIGTERM (and SIGINT) unwind through the `finally` below, so nothing is left running or on disk.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="pinniped-demo-"))
     try:
         cluster = start_cluster("local", say)
