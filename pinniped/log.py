@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from typing import Final, Literal
 
 LogFormat = Literal["text", "json"]
@@ -47,6 +48,22 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def error_fields(error: BaseException) -> dict[str, object]:
+    """An unexpected error as log fields: its type and where it was raised, never its message,
+    which may quote a token, a request body or a malformed header line."""
+    return {"errorType": type(error).__name__, "stack": "".join(traceback.format_tb(error.__traceback__))}
+
+
+def _without_error_messages(record: logging.LogRecord) -> bool:
+    """aiohttp's server logs malformed requests with a traceback whose message quotes the raw
+    header line (an Authorization header too); keep the type and frames, drop the message."""
+    if record.exc_info and record.exc_info[1] is not None:
+        record.__dict__.update(error_fields(record.exc_info[1]))
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 def configure(level: str = "info", log_format: LogFormat = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JSONFormatter() if log_format == "json" else TextFormatter())
@@ -54,3 +71,6 @@ def configure(level: str = "info", log_format: LogFormat = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    server = logging.getLogger("aiohttp.server")
+    if _without_error_messages not in server.filters:
+        server.addFilter(_without_error_messages)

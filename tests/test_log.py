@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import pytest
 
@@ -42,3 +43,25 @@ def test_configure_installs_one_handler(capsys: pytest.CaptureFixture[str]) -> N
         root.handlers[:], level = saved
         root.setLevel(level)
     assert json.loads(capsys.readouterr().err.strip().splitlines()[-1])["k"] == 1
+
+
+def test_aiohttp_server_errors_keep_the_type_and_frames_but_not_the_message() -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        log.configure("info", "json")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    token = "sekrit" + "-token"
+    logger = logging.getLogger("aiohttp.server")
+    record = logger.makeRecord(logger.name, logging.ERROR, __file__, 1, "Error handling request", (), None)
+    try:
+        raise ValueError(f"Invalid header value char: b'Authorization: Bearer {token}\\x01'")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    assert logger.filter(record)
+    line = log.JSONFormatter().format(record)
+    assert token not in line
+    assert json.loads(line)["errorType"] == "ValueError"
+    assert "test_log.py" in json.loads(line)["stack"]

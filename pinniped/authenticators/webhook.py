@@ -59,11 +59,17 @@ def user_from_review(review: Any) -> UserInfo | None:
             log.debug("webhook rejected the token", extra={"webhook_error": str(status["error"])})
         return None
     user = status.get("user") or {}
+    if not isinstance(user, dict):
+        raise AuthenticationError("webhook returned a malformed TokenReview")
     username = user.get("username", "")
     if not isinstance(username, str) or not username:
         raise AuthenticationError("webhook authenticated the token but returned no username")
     groups = user.get("groups") or []
     extra = user.get("extra") or {}
+    if not isinstance(groups, list) or not isinstance(extra, dict):
+        raise AuthenticationError("webhook returned a malformed TokenReview")
+    if not all(isinstance(values, list) for values in extra.values()):
+        raise AuthenticationError("webhook returned a malformed TokenReview")
     return UserInfo(
         username=username,
         uid=str(user.get("uid", "")),
@@ -130,7 +136,7 @@ class WebhookTokenAuthenticator:
                 timeout=self._timeout,
                 allow_redirects=False,
             ) as response:
-                text = await response.text()
+                raw = await response.read()
         except aiohttp.ClientSSLError as error:
             raise AuthenticationError(f"webhook TLS failure: {error}") from None
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as error:
@@ -142,8 +148,8 @@ class WebhookTokenAuthenticator:
         if not 200 <= response.status < 300:
             raise AuthenticationError(f"webhook answered HTTP {response.status}")
         try:
-            return json.loads(text)
-        except ValueError:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
             raise AuthenticationError("webhook returned a body that is not JSON") from None
 
     async def close(self) -> None:

@@ -53,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # a bug: still one line, and without the message, which may hold secrets
+        print(f"Error: unexpected {type(err).__name__}; this is a bug in pinniped", file=sys.stderr)
+        return 1
     return 0
 
 

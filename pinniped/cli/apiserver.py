@@ -72,7 +72,7 @@ class ApiServer:
             raise ApiCallFailed(f"{method} {url}: {reason or type(err).__name__}") from None
         try:
             decoded = json.loads(response.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             decoded = None
         if not 200 <= response.status < 300:
             message = decoded.get("message") if isinstance(decoded, dict) else None

@@ -172,15 +172,17 @@ class CredentialCache:
         try:
             with open(self.path, encoding="utf-8") as file:
                 document = json.load(file)
-        except (OSError, ValueError):
-            return []  # missing or unreadable: start over
+        except (OSError, ValueError, RecursionError):
+            return []  # missing, unreadable or nested too deeply: start over
         if not isinstance(document, dict) or (document.get("apiVersion"), document.get("kind")) != (
             API_VERSION,
             KIND,
         ):
             return []
         credentials = document.get("credentials")
-        return [entry for entry in credentials or [] if _well_formed(entry)]
+        if not isinstance(credentials, list):
+            return []
+        return [entry for entry in credentials if _well_formed(entry)]
 
     def _fresh(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         now = self.now()

@@ -38,6 +38,8 @@ def credential_issuer(api: ApiServer, groups: ConciergeGroups, name: str) -> dic
         items = api.get(base).get("items") or []
     except ApiCallFailed as err:
         raise CLIError(f"could not get CredentialIssuer: {err}") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise CLIError("could not get CredentialIssuer: the response is not a CredentialIssuerList")
     if not items:
         raise CLIError("no CredentialIssuers were found")
     if len(items) > 1:
@@ -50,11 +52,15 @@ def credential_issuer(api: ApiServer, groups: ConciergeGroups, name: str) -> dic
 
 def token_credential_request_frontend(issuer: dict[str, Any]) -> dict[str, Any]:
     """The successful strategy's TokenCredentialRequestAPI frontend; the only mode we support."""
-    strategies = (issuer.get("status") or {}).get("strategies") or []
+    status = issuer.get("status")
+    found_strategies = status.get("strategies") if isinstance(status, dict) else None
+    strategies = (
+        [s for s in found_strategies if isinstance(s, dict)] if isinstance(found_strategies, list) else []
+    )
     frontends = [
         strategy.get("frontend") or {}
         for strategy in strategies
-        if strategy.get("status") == "Success" and strategy.get("frontend")
+        if strategy.get("status") == "Success" and isinstance(strategy.get("frontend"), dict)
     ]
     for frontend in frontends:
         if frontend.get("type") == "TokenCredentialRequestAPI":

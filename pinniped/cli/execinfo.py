@@ -29,7 +29,7 @@ def read_exec_info(env: Mapping[str, str]) -> ExecInfo:
         return ExecInfo()
     try:
         document = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ExecInfo()
     if not isinstance(document, dict) or document.get("kind") != "ExecCredential":
         return ExecInfo()

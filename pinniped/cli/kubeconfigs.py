@@ -75,8 +75,8 @@ def load_context(flag: str, context: str, env: Mapping[str, str]) -> KubeconfigC
             if flag:
                 raise CLIError(f"could not load --kubeconfig: {path} does not exist") from None
             continue
-        except (OSError, yaml.YAMLError) as err:
-            raise CLIError(f"could not load --kubeconfig {path}: {err}") from None
+        except (OSError, yaml.YAMLError, ValueError, RecursionError) as err:
+            raise CLIError(f"could not load --kubeconfig {path}: {_yaml_problem(err)}") from None
         if isinstance(loaded, dict):
             documents.append((path, loaded))
     if not documents:
@@ -115,3 +115,18 @@ def _named(
                 stanza = item.get(field)
                 return (stanza if isinstance(stanza, dict) else {}), path
     return None, None
+
+
+def _yaml_problem(err: Exception) -> str:
+    """One line, and never the quoted lines of the file (they may hold a token or a key)."""
+    import yaml
+
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return f"invalid YAML{where}: {err.problem or err.context}"
+    if isinstance(err, UnicodeDecodeError):
+        return "the file is not UTF-8 text"
+    if isinstance(err, RecursionError):
+        return "invalid YAML: nested too deeply"
+    return str(err).splitlines()[0] if str(err) else type(err).__name__

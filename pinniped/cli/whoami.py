@@ -38,15 +38,20 @@ def who_am_i(
 
 
 def format_text(kube: KubeconfigContext, response: Mapping[str, Any]) -> str:
-    user = ((response.get("status") or {}).get("kubernetesUserInfo") or {}).get("user") or {}
+    user = _object(_object(_object(response.get("status")).get("kubernetesUserInfo")).get("user"))
+    groups = user.get("groups")
     return (
         "Current cluster info:\n\n"
         f"Name: {kube.cluster_name or '???'}\n"
         f"URL: {kube.server or '???'}\n\n"
         "Current user info:\n\n"
         f"Username: {user.get('username', '')}\n"
-        f"Groups: {', '.join(user.get('groups') or [])}\n"
+        f"Groups: {', '.join(str(g) for g in groups) if isinstance(groups, list) else ''}\n"
     )
+
+
+def _object(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def render(output: str, kube: KubeconfigContext, response: Mapping[str, Any]) -> str:

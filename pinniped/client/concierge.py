@@ -133,7 +133,7 @@ def _default_transport() -> Transport:
 def _credential_from_response(status: int, body: bytes) -> ClusterCredential:
     try:
         decoded = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         decoded = None
     if not 200 <= status < 300:
         message = decoded.get("message") if isinstance(decoded, dict) else None

@@ -23,6 +23,7 @@ from pinniped.concierge.status import (
     status_response,
     too_large,
 )
+from pinniped.log import error_fields
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,11 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return status_response(_status_for(request, error).status)
     except asyncio.CancelledError:
         raise
-    except Exception:
-        # Logged without the request body, which may hold a token.
-        log.exception(
+    except Exception as error:
+        # Logged without the request body or the error's message, either of which may hold a token.
+        log.error(
             "unexpected error serving a request",
-            extra={"method": request.method, "path": request.path},
+            extra={"method": request.method, "path": request.path, **error_fields(error)},
         )
         return status_response(internal_error().status)
 

@@ -27,6 +27,7 @@ from pinniped.concierge.validation import (
     token_required,
 )
 from pinniped.issuers.base import IssuerError
+from pinniped.log import error_fields
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ async def _authenticate(app: web.Application, reference: AuthenticatorKey, token
         audit.authentication_failed(f"authenticator error: {error}", reference)
         return None
     except Exception as error:
-        log.exception("authenticator failed unexpectedly", extra={"authenticator": reference.name})
+        log.error(
+            "authenticator failed unexpectedly",
+            extra={"authenticator": reference.name, **error_fields(error)},
+        )
         audit.unexpected_error(f"authenticator failed: {type(error).__name__}")
         return None
     if user is None:

@@ -68,7 +68,9 @@ class Informer:
                 log.warning("list/watch failed, retrying", extra={"path": self._path, "error": str(error)})
                 await asyncio.sleep(self._retry_delay)
             except Exception as error:  # aiohttp client errors and the like
-                log.warning("list/watch failed, retrying", extra={"path": self._path, "error": repr(error)})
+                # Never repr(): a ClientResponseError's repr holds the request headers, bearer token too.
+                description = f"{type(error).__name__}: {error}"
+                log.warning("list/watch failed, retrying", extra={"path": self._path, "error": description})
                 await asyncio.sleep(self._retry_delay)
 
     async def _relist(self) -> str:

@@ -15,6 +15,7 @@ from pinniped.localuser.handler import authenticate
 from pinniped.localuser.keys import AUTHENTICATOR, MAX_BODY_BYTES
 from pinniped.localuser.passwords import PasswordChecker
 from pinniped.localuser.users import UserStore
+from pinniped.log import error_fields
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,6 @@ async def status_errors(request: web.Request, handler: Handler) -> web.StreamRes
             raise
         message = MESSAGES.get(error.status, error.reason)
         return error_response(error.status, message, error.headers)
-    except Exception:
-        log.exception("unexpected error while handling a request")
+    except Exception as error:
+        log.error("unexpected error while handling a request", extra=error_fields(error))
         return error_response(500, "internal error")

@@ -212,3 +212,44 @@ def test_only_https_endpoints_are_accepted() -> None:
 def test_tls_1_2_is_the_minimum() -> None:
     authenticator = WebhookTokenAuthenticator("https://example.com/", None)
     assert authenticator._ssl.minimum_version == ssl.TLSVersion.TLSv1_2
+
+
+@pytest.mark.parametrize(
+    "review",
+    [
+        {"status": {"authenticated": True, "user": ["pinny"]}},
+        {"status": {"authenticated": True, "user": {"username": "pinny", "groups": 5}}},
+        {"status": {"authenticated": True, "user": {"username": "pinny", "extra": ["a"]}}},
+        {"status": {"authenticated": True, "user": {"username": "pinny", "extra": {"k": 5}}}},
+    ],
+)
+async def test_malformed_reviews_are_authentication_errors(webhook: FakeWebhook, review: Any) -> None:
+    webhook.answer((200, review))
+    authenticator = make(webhook.url, webhook.ca_pem)
+    try:
+        with pytest.raises(AuthenticationError, match="malformed"):
+            await authenticator.authenticate(TOKEN)
+    finally:
+        await authenticator.close()
+
+
+async def test_undecodable_or_deeply_nested_bodies_are_authentication_errors(
+    aiohttp_server: AiohttpServer, webhook_ca: trustme.CA
+) -> None:
+    bodies = [b'{"status": "\xff"}', b"[" * 50_000 + b"]" * 50_000]
+
+    async def handle(request: web.Request) -> web.Response:
+        return web.Response(body=bodies.pop(0), content_type="application/json", charset="utf-8")
+
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    webhook_ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    app = web.Application()
+    app.router.add_post("/authenticate", handle)
+    server = await aiohttp_server(app, ssl=server_context)
+    authenticator = make(f"https://127.0.0.1:{server.port}/authenticate", webhook_ca.cert_pem.bytes())
+    try:
+        for _ in range(2):
+            with pytest.raises(AuthenticationError, match="not JSON"):
+                await authenticator.authenticate(TOKEN)
+    finally:
+        await authenticator.close()
