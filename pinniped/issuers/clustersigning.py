@@ -1,13 +1,14 @@
 """Sign client certificates with the cluster's client CA (upstream's KubeClusterSigningCertificate).
 
-The CA comes from files (re-read when they change) or from a Secret an Informer keeps current.
-The request path only reads the last good CA; it never waits for I/O beyond a stat().
+The CA comes from files (re-read when they change, checked at most once a second) or from a Secret
+an Informer keeps current. The request path reads the last good CA from memory.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
@@ -23,17 +24,36 @@ class CASource(Protocol):
 
 
 class FileCASource:
-    """A CA cert and key read from files, re-read whenever either file's mtime or size changes."""
+    """A CA cert and key read from files, re-read whenever either file's mtime or size changes.
 
-    def __init__(self, cert_path: Path, key_path: Path, clock: Clock = utc_now) -> None:
+    The files are looked at no more than once per `recheck_seconds`, so a busy request path does
+    not stat() them on every certificate.
+    """
+
+    def __init__(
+        self,
+        cert_path: Path,
+        key_path: Path,
+        clock: Clock = utc_now,
+        recheck_seconds: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._cert_path = cert_path
         self._key_path = key_path
         self._clock = clock
+        self._recheck_seconds = recheck_seconds
+        self._monotonic = monotonic
+        self._checked_at: float | None = None
         self._stamp: tuple[int, int, int, int] | None = None
         self._authority: CertificateAuthority | None = None
         self.error: str | None = None
 
     def current(self) -> CertificateAuthority:
+        now = self._monotonic()
+        fresh = self._checked_at is not None and now - self._checked_at < self._recheck_seconds
+        if fresh and self._authority is not None:
+            return self._authority
+        self._checked_at = now
         try:
             cert_stat, key_stat = self._cert_path.stat(), self._key_path.stat()
         except OSError as error:

@@ -33,11 +33,15 @@ def issuer_of(issued: IssuedCertificate) -> x509.Name:
 async def test_file_ca_signs_and_reloads_when_the_files_change(tmp_path: Path) -> None:
     first = CertificateAuthority.create("first")
     cert, key = write_ca(tmp_path, first)
-    issuer = ClusterSigningIssuer(FileCASource(cert, key))
+    now = [0.0]
+    issuer = ClusterSigningIssuer(FileCASource(cert, key, monotonic=lambda: now[0]))
     assert issuer_of(await issuer.issue("pinny", ["g"], TTL)) == first.cert.subject
     second = CertificateAuthority.create("second")
     write_ca(tmp_path, second)
     os.utime(cert, ns=(1, 1))  # a distinct mtime even on coarse filesystems
+    now[0] = 0.5  # within the recheck interval: the files are not looked at
+    assert issuer_of(await issuer.issue("pinny", ["g"], TTL)) == first.cert.subject
+    now[0] = 1.5
     assert issuer_of(await issuer.issue("pinny", ["g"], TTL)) == second.cert.subject
     assert issuer.health().ready
 
