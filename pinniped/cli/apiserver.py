@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import ssl
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pinniped.certs.pem_files import load_cert_chain_pem
 from pinniped.cli.errors import CLIError
 from pinniped.cli.kubeconfigs import KubeconfigContext
 from pinniped.client.transport import Transport, https_request, tls_context
@@ -142,16 +141,7 @@ def _token_file(kube: KubeconfigContext) -> str | None:
 
 
 def _load_client_certificate(context: ssl.SSLContext, cert: bytes, key: bytes) -> None:
-    """ssl wants files: write them 0600 into a private (0700) directory, removed right after."""
-    with tempfile.TemporaryDirectory(prefix="pinniped-") as directory:
-        paths = []
-        for name, data in (("client.crt", cert), ("client.key", key)):
-            path = os.path.join(directory, name)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(data)
-            paths.append(path)
-        try:
-            context.load_cert_chain(paths[0], paths[1])
-        except ssl.SSLError as err:
-            raise CLIError(f"invalid client certificate or key: {err.reason}") from None
+    try:
+        load_cert_chain_pem(context, cert, key)
+    except ssl.SSLError as err:
+        raise CLIError(f"invalid client certificate or key: {err.reason}") from None

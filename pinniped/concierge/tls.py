@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 import ssl
-import tempfile
-from pathlib import Path
 from typing import Final
 
 from pinniped.certs.authority import CertificateAuthority
 from pinniped.certs.dynamic import DynamicKeyPair, KeyPair
+from pinniped.certs.pem_files import load_cert_chain_pem
 from pinniped.concierge.requestheader import RequestHeaderConfig, RequestHeaderSource
 
 log = logging.getLogger(__name__)
@@ -38,14 +36,7 @@ def build_context(pair: KeyPair, client_ca_pem: bytes | None, minimum: ssl.TLSVe
 
 
 def _load_key_pair(context: ssl.SSLContext, pair: KeyPair) -> None:
-    # load_cert_chain only reads files; keep them in a private directory for a moment.
-    with tempfile.TemporaryDirectory(prefix="pinniped-tls-") as directory:
-        cert_path, key_path = Path(directory, "tls.crt"), Path(directory, "tls.key")
-        cert_path.write_bytes(pair.cert_pem)
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as key_file:
-            key_file.write(pair.key_pem)
-        context.load_cert_chain(cert_path, key_path)
+    load_cert_chain_pem(context, pair.cert_pem, pair.key_pem)
 
 
 def bootstrap_key_pair(hosts: list[str]) -> KeyPair:

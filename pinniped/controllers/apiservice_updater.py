@@ -10,8 +10,8 @@ import logging
 from collections.abc import Sequence
 
 from pinniped.api.groups import VERSION, ConciergeGroups
+from pinniped.certs.serving_secret import CA_KEY
 from pinniped.controllers.base import EventType, KubeApi, Object, ObjectSource
-from pinniped.controllers.serving_cert import CA_KEY
 from pinniped.controllers.workqueue import WorkQueue, run_single_key
 from pinniped.kube.client import resource_path
 from pinniped.kube.errors import NotFound

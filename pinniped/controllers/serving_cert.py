@@ -18,8 +18,8 @@ from typing import Final
 
 from cryptography import x509
 
-from pinniped.certs.authority import CertificateAuthority
 from pinniped.certs.dynamic import DynamicKeyPair, KeyPair
+from pinniped.certs.serving_secret import CHAIN_KEY, PRIVATE_KEY_KEY, new_serving_material, secret_data
 from pinniped.controllers.base import Clock, EventType, KubeApi, Object, ObjectSource
 from pinniped.controllers.base import utc_now as default_clock
 from pinniped.controllers.workqueue import WorkQueue, run_single_key
@@ -28,9 +28,6 @@ from pinniped.kube.errors import Conflict, NotFound
 
 log = logging.getLogger(__name__)
 
-CA_KEY: Final = "caCertificate"
-PRIVATE_KEY_KEY: Final = "tlsPrivateKey"
-CHAIN_KEY: Final = "tlsCertificateChain"
 CA_COMMON_NAME: Final = "Pinniped CA"
 
 
@@ -128,8 +125,7 @@ class ServingCertController:
 
     async def _create(self) -> None:
         settings = self._settings
-        authority = CertificateAuthority.create(CA_COMMON_NAME, settings.duration, self._clock)
-        issued = authority.issue_serving_certificate(settings.hosts, settings.duration)
+        material = new_serving_material(CA_COMMON_NAME, settings.hosts, settings.duration, self._clock)
         body: Object = {
             "apiVersion": "v1",
             "kind": "Secret",
@@ -139,11 +135,7 @@ class ServingCertController:
                 "namespace": settings.namespace,
                 "labels": settings.labels,
             },
-            "data": {
-                CA_KEY: base64.b64encode(authority.cert_pem).decode("ascii"),
-                PRIVATE_KEY_KEY: base64.b64encode(issued.key_pem).decode("ascii"),
-                CHAIN_KEY: base64.b64encode(issued.cert_pem).decode("ascii"),
-            },
+            "data": secret_data(material),
         }
         try:
             await self._client.create(self._path, body)

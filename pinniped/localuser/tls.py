@@ -5,20 +5,16 @@ There is no rotation, like upstream: the CA and certificate live for about a hun
 
 from __future__ import annotations
 
-import base64
-import binascii
-import contextlib
 import datetime
 import logging
-import os
 import ssl
-import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Final, Protocol
 
-from pinniped.certs.authority import CertificateAuthority, Clock, utc_now
+from pinniped.certs import serving_secret
+from pinniped.certs.authority import Clock, utc_now
+from pinniped.certs.pem_files import load_cert_chain_pem
+from pinniped.certs.serving_secret import ServingMaterial
 from pinniped.kube.client import resource_path
 from pinniped.kube.errors import Conflict, NotFound
 from pinniped.localuser.config import APP_NAME, TLS_SECRET_NAME, TLSVersion, service_hosts
@@ -27,9 +23,6 @@ log = logging.getLogger(__name__)
 
 CA_COMMON_NAME: Final = "local-user-authenticator CA"
 LIFETIME: Final = datetime.timedelta(days=100 * 365)
-CA_KEY: Final = "caCertificate"
-KEY_KEY: Final = "tlsPrivateKey"
-CHAIN_KEY: Final = "tlsCertificateChain"
 TLS12_CIPHERS: Final = "ECDHE+AESGCM:ECDHE+CHACHA20"
 
 
@@ -43,13 +36,6 @@ class SecretClient(Protocol):
     async def get(self, path: str) -> dict[str, Any]: ...
 
     async def create(self, path: str, body: dict[str, Any]) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class ServingMaterial:
-    ca_pem: bytes
-    key_pem: bytes
-    chain_pem: bytes
 
 
 async def ensure_serving_secret(
@@ -77,36 +63,23 @@ async def ensure_serving_secret(
 
 
 def new_serving_material(hosts: Sequence[str], clock: Clock = utc_now) -> ServingMaterial:
-    authority = CertificateAuthority.create(CA_COMMON_NAME, LIFETIME, clock)
-    issued = authority.issue_serving_certificate(hosts, LIFETIME)
-    return ServingMaterial(authority.cert_pem, issued.key_pem, issued.cert_pem)
+    return serving_secret.new_serving_material(CA_COMMON_NAME, hosts, LIFETIME, clock)
 
 
 def material_from_secret(secret: dict[str, Any]) -> ServingMaterial:
-    data = secret.get("data") or {}
     try:
-        values = [base64.b64decode(data[k], validate=True) for k in (CA_KEY, KEY_KEY, CHAIN_KEY)]
-    except (KeyError, TypeError, binascii.Error) as error:
-        raise TLSBootstrapError(
-            f"Secret {TLS_SECRET_NAME} lacks a valid {CA_KEY}, {KEY_KEY} or {CHAIN_KEY}"
-        ) from error
-    return ServingMaterial(*values)
+        return serving_secret.material_from_data(secret.get("data"))
+    except ValueError as error:
+        raise TLSBootstrapError(f"Secret {TLS_SECRET_NAME}: {error}") from error
 
 
 def _secret(namespace: str, material: ServingMaterial) -> dict[str, Any]:
-    def encode(value: bytes) -> str:
-        return base64.b64encode(value).decode()
-
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": {"name": TLS_SECRET_NAME, "namespace": namespace, "labels": {"app": APP_NAME}},
         "type": "Opaque",
-        "data": {
-            CA_KEY: encode(material.ca_pem),
-            KEY_KEY: encode(material.key_pem),
-            CHAIN_KEY: encode(material.chain_pem),
-        },
+        "data": serving_secret.secret_data(material),
     }
 
 
@@ -117,30 +90,8 @@ def server_ssl_context(material: ServingMaterial, min_version: TLSVersion = "1.3
     else:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.set_ciphers(TLS12_CIPHERS)
-    with _pem_files(material.chain_pem, material.key_pem) as (chain_file, key_file):
-        try:
-            context.load_cert_chain(chain_file, key_file)
-        except ssl.SSLError as error:
-            raise TLSBootstrapError("the serving certificate or key cannot be loaded") from error
+    try:
+        load_cert_chain_pem(context, material.chain_pem, material.key_pem)
+    except ssl.SSLError as error:
+        raise TLSBootstrapError("the serving certificate or key cannot be loaded") from error
     return context
-
-
-@contextlib.contextmanager
-def _pem_files(chain_pem: bytes, key_pem: bytes) -> Iterator[tuple[str, str]]:
-    """ssl only loads keys from paths: use anonymous memory files where Linux offers them."""
-    if hasattr(os, "memfd_create"):
-        fds = [os.memfd_create("tls-chain"), os.memfd_create("tls-key")]
-        try:
-            for fd, pem in zip(fds, (chain_pem, key_pem), strict=True):
-                os.write(fd, pem)
-            yield f"/proc/self/fd/{fds[0]}", f"/proc/self/fd/{fds[1]}"
-        finally:
-            for fd in fds:
-                os.close(fd)
-        return
-    with tempfile.TemporaryDirectory() as directory:
-        chain_path, key_path = Path(directory, "chain.pem"), Path(directory, "key.pem")
-        chain_path.write_bytes(chain_pem)
-        key_path.touch(mode=0o600)
-        key_path.write_bytes(key_pem)
-        yield str(chain_path), str(key_path)

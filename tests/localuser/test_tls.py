@@ -10,11 +10,11 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from pinniped.certs.serving_secret import ServingMaterial
 from pinniped.kube.errors import ApiError
 from pinniped.localuser.config import TLSVersion
 from pinniped.localuser.tls import (
     CA_COMMON_NAME,
-    ServingMaterial,
     TLSBootstrapError,
     ensure_serving_secret,
     new_serving_material,
