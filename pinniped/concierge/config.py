@@ -11,6 +11,7 @@ from typing import Any, Final, Literal
 
 from pinniped.api.config import DEFAULT_NAME as DEFAULT_CREDENTIAL_ISSUER
 from pinniped.api.groups import DEFAULT_API_GROUP_SUFFIX, ConciergeGroups
+from pinniped.authenticators.webhook import TokenReviewVersion
 
 Signer = Literal["cluster-signing", "csr"]
 TLSVersion = Literal["1.2", "1.3"]
@@ -41,6 +42,8 @@ class ConciergeConfig:
     serving_service_name: str = DEFAULT_SERVICE
     credential_issuer_name: str = DEFAULT_CREDENTIAL_ISSUER
     tls_min_version: TLSVersion = "1.3"
+    webhook_token_review_version: TokenReviewVersion = "v1beta1"
+    """What WebhookAuthenticators speak to their webhooks: upstream's v1beta1, or v1."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_format: LogFormat = "text"
     log_level: str = "info"
@@ -50,6 +53,8 @@ class ConciergeConfig:
         return ConciergeGroups(self.api_group_suffix)
 
     def validate(self) -> ConciergeConfig:
+        if self.webhook_token_review_version not in ("v1beta1", "v1"):
+            raise ConfigError("--webhook-token-review-version must be v1beta1 or v1")
         if self.signer == "cluster-signing":
             files = (self.signing_cert_file, self.signing_key_file)
             if (files[0] is None) != (files[1] is None):
@@ -85,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--serving-service-name")
     p.add_argument("--credential-issuer-name")
     p.add_argument("--tls-min-version", choices=["1.2", "1.3"])
+    p.add_argument("--webhook-token-review-version", choices=["v1beta1", "v1"])
     p.add_argument("--max-body-bytes", type=int)
     p.add_argument("--log-format", choices=["text", "json"])
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"])

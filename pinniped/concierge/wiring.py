@@ -57,6 +57,7 @@ def build_runtime(config: ConciergeConfig, kube: KubeClient, settings: KubeSetti
             apiserver=KubeAPIServerInfo(settings.server, _read(settings.ca_file)),
             groups=config.groups,
             credential_issuer_name=config.credential_issuer_name,
+            token_review_version=config.webhook_token_review_version,
         ),
     )
     controllers.extend(background)

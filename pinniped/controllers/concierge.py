@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pinniped.api import config as config_api
 from pinniped.api.groups import CREDENTIAL_ISSUERS, VERSION, WEBHOOK_AUTHENTICATORS, ConciergeGroups
 from pinniped.authenticators.cache import AuthenticatorCache
+from pinniped.authenticators.webhook import TokenReviewVersion
 from pinniped.certs.dynamic import DynamicKeyPair
 from pinniped.controllers.apiservice_updater import APIServiceUpdater, concierge_apiservice_names
 from pinniped.controllers.base import Clock, Controller, utc_now
@@ -22,6 +23,7 @@ from pinniped.controllers.credential_issuer import (
 )
 from pinniped.controllers.serving_cert import ServingCertController, ServingCertSettings
 from pinniped.controllers.webhook_authenticator import WebhookAuthenticatorController
+from pinniped.controllers.webhook_validation import factory_for
 from pinniped.kube.client import KubeClient, resource_path
 from pinniped.kube.informer import Informer
 
@@ -32,6 +34,7 @@ class ControllerSettings:
     apiserver: KubeAPIServerInfo
     groups: ConciergeGroups = field(default_factory=ConciergeGroups)
     credential_issuer_name: str = config_api.DEFAULT_NAME
+    token_review_version: TokenReviewVersion = "v1beta1"
     labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -55,7 +58,14 @@ def build_controllers(
         ("informer:secrets", secrets),
         (
             "webhookauthenticator",
-            WebhookAuthenticatorController(client, webhooks, cache, groups=groups, clock=clock),
+            WebhookAuthenticatorController(
+                client,
+                webhooks,
+                cache,
+                groups=groups,
+                clock=clock,
+                make_authenticator=factory_for(settings.token_review_version),
+            ),
         ),
         (
             "credentialissuer",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from pinniped.authenticators.base import TokenAuthenticator
 from pinniped.authenticators.tls import InvalidCABundleError, client_ssl_context, decode_ca_bundle
-from pinniped.authenticators.webhook import WebhookTokenAuthenticator
+from pinniped.authenticators.webhook import TokenReviewVersion, WebhookTokenAuthenticator
 from pinniped.controllers.conditions import Observation
 
 TYPE_READY: Final = "Ready"
@@ -101,6 +101,15 @@ async def check_connection(
 
 def default_factory(endpoint: str, ca_pem: bytes | None) -> TokenAuthenticator:
     return WebhookTokenAuthenticator(endpoint, ca_pem)
+
+
+def factory_for(version: TokenReviewVersion) -> AuthenticatorFactory:
+    """Authenticators that speak TokenReview `version` (upstream always uses v1beta1)."""
+
+    def make(endpoint: str, ca_pem: bytes | None) -> TokenAuthenticator:
+        return WebhookTokenAuthenticator(endpoint, ca_pem, version=version)
+
+    return make
 
 
 async def validate(

@@ -55,3 +55,16 @@ def test_main_reports_a_config_error_in_one_line(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("pinniped-concierge: ")
+
+
+def test_webhooks_speak_v1beta1_unless_told_v1() -> None:
+    assert parse_args(["--signer", "csr"]).webhook_token_review_version == "v1beta1"
+    chosen = parse_args(["--signer", "csr", "--webhook-token-review-version", "v1"])
+    assert chosen.webhook_token_review_version == "v1"
+
+
+def test_a_config_file_cannot_choose_an_unknown_token_review_version(tmp_path: Path) -> None:
+    file = tmp_path / "concierge.yaml"
+    file.write_text("signer: csr\nwebhook-token-review-version: v2\n")
+    with pytest.raises(ConfigError, match="v1beta1 or v1"):
+        parse_args(["--config", str(file)])

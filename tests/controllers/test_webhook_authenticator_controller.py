@@ -268,3 +268,12 @@ async def test_tls_dial_verifies_the_server_against_the_ca() -> None:
     assert good.status == "True"
     assert bad.status == "False"
     assert bad.message.startswith("cannot dial server: tls: failed to verify certificate: ")
+
+
+def test_the_authenticator_factory_speaks_the_chosen_token_review_version() -> None:
+    from pinniped.authenticators.webhook import WebhookTokenAuthenticator
+    from pinniped.controllers.webhook_validation import factory_for
+
+    made = factory_for("v1")("https://127.0.0.1:1/authenticate", None)
+    assert isinstance(made, WebhookTokenAuthenticator)
+    assert made.api_version == "authentication.k8s.io/v1"
