@@ -1,11 +1,11 @@
-"""Sessions: `nox` runs lint, typecheck, unit, integration and e2e. See README.md."""
+"""Sessions: `nox` runs lint, typecheck, unit, integration, e2e and conformance. See README.md."""
 
 from __future__ import annotations
 
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "unit", "integration", "e2e"]
+nox.options.sessions = ["lint", "typecheck", "unit", "integration", "e2e", "conformance"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -59,6 +59,25 @@ def e2e(session: nox.Session) -> None:
     _install(session, "test")
     _ensure_binaries(session)
     _pytest(session, "e2e")
+
+
+@nox.session(python=PYTHON)
+def conformance(session: nox.Session) -> None:
+    """The suites against our implementation seen from outside: the `existing` provider and the
+    PINNIPED_TEST_* contract only, as they would run against upstream Pinniped."""
+    _install(session, "test")
+    _ensure_binaries(session)
+    session.run(
+        "python",
+        "-m",
+        "pinniped.testing.provision",
+        "--",
+        "pytest",
+        "integration",
+        "e2e",
+        *session.posargs,
+        interrupt_timeout=30,
+    )
 
 
 @nox.session(python=PYTHON, default=False)
