@@ -54,6 +54,21 @@ def wait_authenticator_ready(cluster: Cluster, name: str, timeout: float = 60) -
     raise TimeoutError(f"WebhookAuthenticator {name} is not Ready after {timeout:.0f}s (phase {phase!r})")
 
 
+def wait_credential_issuer_ready(cluster: Cluster, timeout: float = 60) -> None:
+    """The Concierge's controllers have published a successful strategy (what `get kubeconfig` reads)."""
+    deadline = time.monotonic() + timeout
+    statuses = ""
+    while time.monotonic() < deadline:
+        result = cluster.kubectl(
+            "get", "credentialissuers", "-o", "jsonpath={.items[*].status.strategies[*].status}", check=False
+        )
+        statuses = result.stdout.strip()
+        if "Success" in statuses.split():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"no CredentialIssuer strategy succeeded after {timeout:.0f}s (statuses {statuses!r})")
+
+
 def create_webhook_authenticator(cluster: Cluster, name: str, endpoint: str, ca_pem: bytes) -> None:
     apply(
         cluster,
@@ -143,6 +158,8 @@ def install_local(
             create_webhook_authenticator(cluster, AUTHENTICATOR_NAME, webhook.url, webhook.ca_pem)
             wait_authenticator_ready(cluster, AUTHENTICATOR_NAME)
             step(f"WebhookAuthenticator {AUTHENTICATOR_NAME!r} Ready")
+            wait_credential_issuer_ready(cluster)
+            step("CredentialIssuer reports a successful strategy")
             yield TestEnv(
                 concierge_namespace=DeployParams().namespace,
                 api_group_suffix=DeployParams().api_group_suffix,
@@ -192,6 +209,7 @@ def install_in_cluster(cluster: Cluster, workdir: Path, progress: Progress) -> I
     endpoint = "https://local-user-authenticator.local-user-authenticator.svc/authenticate"
     create_webhook_authenticator(cluster, AUTHENTICATOR_NAME, endpoint, base64.b64decode(ca_b64))
     wait_authenticator_ready(cluster, AUTHENTICATOR_NAME)
+    wait_credential_issuer_ready(cluster, timeout=120)
     password = secrets.token_urlsafe(24)
     added = add_user(cluster.kubeconfig, TEST_USER, password, TEST_GROUPS)
     if added.returncode != 0:
