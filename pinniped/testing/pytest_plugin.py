@@ -28,6 +28,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--cluster-provider", choices=PROVIDERS, default=None, help="local, kind or existing")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the local provider's binaries (once, minutes) before any test's timeout starts."""
+    try:
+        provider = choose_provider(session.config.getoption("--cluster-provider"))
+    except ClusterStartError:
+        return  # the cluster fixture reports it
+    if provider == "local" and not session.config.getoption("collectonly"):
+        from pinniped.testing.binaries import BinariesError, ensure
+
+        try:
+            ensure(lambda message: _progress(message + "\n"))
+        except BinariesError as error:
+            pytest.exit(f"the local cluster provider cannot get its binaries: {error}", returncode=1)
+
+
 def _progress(message: str) -> None:
     sys.stderr.write(f"\n{message}")
     sys.stderr.flush()
