@@ -50,6 +50,15 @@ def credential_issuer(api: ApiServer, groups: ConciergeGroups, name: str) -> dic
     return dict(items[0])
 
 
+def pending(issuer: dict[str, Any]) -> bool:
+    """No strategy reported yet, or one still `Pending` (upstream's reason for work in progress)."""
+    status = issuer.get("status")
+    strategies = status.get("strategies") if isinstance(status, dict) else None
+    if not isinstance(strategies, list) or not strategies:
+        return True
+    return any(isinstance(s, dict) and s.get("reason") == "Pending" for s in strategies)
+
+
 def token_credential_request_frontend(issuer: dict[str, Any]) -> dict[str, Any]:
     """The successful strategy's TokenCredentialRequestAPI frontend; the only mode we support."""
     status = issuer.get("status")

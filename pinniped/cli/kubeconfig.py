@@ -7,6 +7,7 @@ import base64
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -21,6 +22,9 @@ from pinniped.cli.validation import validate
 from pinniped.client.params import count_certificates
 from pinniped.client.transport import Transport, https_request
 
+PENDING_WAIT_SECONDS = 60.0
+PENDING_POLL_SECONDS = 2.0
+
 
 @dataclass
 class KubeconfigDeps:
@@ -30,6 +34,8 @@ class KubeconfigDeps:
     transport: Transport = https_request
     argv0: str = field(default_factory=lambda: sys.argv[0])
     which: Callable[[str], str | None] = shutil.which
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,13 @@ def _discover(
     api = connect(kube, deps.env, timeout=args.timeout or None, allow_exec=True, transport=deps.transport)
     issuer = discovery.credential_issuer(api, groups, args.concierge_credential_issuer)
     log("discovered CredentialIssuer", name=(issuer.get("metadata") or {}).get("name", ""))
+    if not args.concierge_skip_wait and discovery.pending(issuer):
+        # Like upstream: a Concierge that has just started reports its strategies a moment later.
+        log("waiting for CredentialIssuer pending strategies to finish")
+        deadline = deps.monotonic() + min(args.timeout or PENDING_WAIT_SECONDS, PENDING_WAIT_SECONDS)
+        while discovery.pending(issuer) and deps.monotonic() < deadline:
+            deps.sleep(PENDING_POLL_SECONDS)
+            issuer = discovery.credential_issuer(api, groups, args.concierge_credential_issuer)
     frontend = discovery.token_credential_request_frontend(issuer)
     log("discovered Concierge operating in TokenCredentialRequest API mode")
     endpoint = args.concierge_endpoint or kube.server

@@ -120,6 +120,7 @@ def _get_flags(get: argparse.ArgumentParser) -> None:
     _flag(kubeconfig, "--install-hint", default=DEFAULT_INSTALL_HINT, help="kubectl install hint")
     _flag(kubeconfig, "--generated-name-suffix", default="-pinniped", help="name suffix")
     _bool_flag(kubeconfig, "--skip-validation", "do not validate the generated kubeconfig")
+    _bool_flag(kubeconfig, "--concierge-skip-wait", "do not wait for pending Concierge strategies")
     _flag(kubeconfig, "--timeout", default=600.0, type=go_duration, help="e.g. 30s, 10m")
     _flag(kubeconfig, "-o", "--output", help="output file path (default: stdout)")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import base64
 import io
 import ssl
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,11 @@ from pinniped.cli.parser import build_parser
 from pinniped.client.transport import HttpResponse
 from tests.cli.cli_fakes import (
     ADMIN_TOKEN,
+    CONFIG,
     JWTS,
     TCR,
     WEBHOOKS,
+    credential_issuer,
     install_concierge,
     items,
     named,
@@ -273,3 +275,63 @@ def test_api_gets_do_not_retry_a_403() -> None:
     with pytest.raises(ApiCallFailed, match="status 403: forbidden"):
         api.get("/apis")
     assert transport.calls == 1
+
+
+def _issuer_pending_for(calls: int) -> Callable[[Any], tuple[int, dict[str, Any]]]:
+    """The CredentialIssuer has no strategies for its first `calls` reads, then a successful one."""
+    seen = [0]
+
+    def answer(_: Any) -> tuple[int, dict[str, Any]]:
+        seen[0] += 1
+        if seen[0] <= calls:
+            return items(named("pinniped-concierge-config", status={}))
+        return items(credential_issuer())
+
+    return answer
+
+
+def _run_with_clock(kubeconfig: Path, *flags: str) -> tuple[str, list[float]]:
+    args = build_parser().parse_args(["get", "kubeconfig", f"--kubeconfig={kubeconfig}", *flags])
+    stderr = io.StringIO()
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    deps = KubeconfigDeps(
+        env={},
+        stdout=io.StringIO(),
+        stderr=stderr,
+        argv0="/opt/bin/pinniped",
+        sleep=sleep,
+        monotonic=lambda: now[0],
+    )
+    run_get_kubeconfig(args, deps)
+    return stderr.getvalue(), slept
+
+
+def test_waits_for_a_just_started_concierge_to_report_its_strategy(
+    cluster: FakeServer, admin_kubeconfig: Path
+) -> None:
+    install_concierge(cluster)
+    cluster.routes["GET", CONFIG] = _issuer_pending_for(2)
+    stderr, slept = _run_with_clock(admin_kubeconfig, f"--static-token={USER_TOKEN}")
+    assert "waiting for CredentialIssuer pending strategies to finish" in stderr
+    assert slept == [2.0, 2.0]
+    assert "validated connection to the cluster" in stderr
+
+
+def test_gives_up_waiting_with_the_strategy_error(cluster: FakeServer, admin_kubeconfig: Path) -> None:
+    install_concierge(cluster)
+    cluster.routes["GET", CONFIG] = _issuer_pending_for(10_000)
+    with pytest.raises(CLIError, match="no successful strategy"):
+        _run_with_clock(admin_kubeconfig, f"--static-token={USER_TOKEN}", "--timeout=10s")
+
+
+def test_concierge_skip_wait_does_not_wait(cluster: FakeServer, admin_kubeconfig: Path) -> None:
+    install_concierge(cluster)
+    cluster.routes["GET", CONFIG] = _issuer_pending_for(1)
+    with pytest.raises(CLIError, match="no successful strategy"):
+        _run_with_clock(admin_kubeconfig, f"--static-token={USER_TOKEN}", "--concierge-skip-wait")
