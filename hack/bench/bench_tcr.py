@@ -17,6 +17,7 @@ import asyncio
 import base64
 import datetime
 import json
+import shutil
 import ssl
 import statistics
 import subprocess
@@ -222,6 +223,7 @@ def main() -> int:
         if webhook is not None:
             webhook.stop()
         cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     details: dict[str, float | int | str] = {}
     for name, by_concurrency in results.items():
