@@ -54,17 +54,20 @@ def test_static_token_login_loads_only_the_standard_library(tmp_path: Path) -> N
     assert probe(["login", "static", "--token", "t"], tmp_path) == {"code": 0, "loaded": []}
 
 
-def test_cache_hit_login_loads_only_the_standard_library(tmp_path: Path) -> None:
-    args = [
+def _concierge_login(*extra: str) -> list[str]:
+    return [
         "login",
         "static",
         "--enable-concierge",
         "--concierge-authenticator-type=webhook",
         "--concierge-authenticator-name=a",
         "--concierge-endpoint=https://127.0.0.1:1",
-        f"--credential-cache={tmp_path / 'c.yaml'}",
-        "--token=t",
+        *extra,
     ]
+
+
+def test_cache_hit_login_loads_only_the_standard_library(tmp_path: Path) -> None:
+    args = _concierge_login(f"--credential-cache={tmp_path / 'c.yaml'}", "--token=t")
     now = datetime.now(UTC)
     expires = (now + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     CredentialCache(str(tmp_path / "c.yaml"), now=lambda: now).put(
@@ -75,16 +78,7 @@ def test_cache_hit_login_loads_only_the_standard_library(tmp_path: Path) -> None
 
 
 def test_failed_exchange_loads_only_the_standard_library(tmp_path: Path) -> None:
-    args = [
-        "login",
-        "static",
-        "--enable-concierge",
-        "--concierge-authenticator-type=webhook",
-        "--concierge-authenticator-name=a",
-        "--concierge-endpoint=https://127.0.0.1:1",
-        "--token=t",
-        "--credential-cache=",
-    ]
+    args = _concierge_login("--token=t", "--credential-cache=")
 
     assert probe(args, tmp_path) == {"code": 1, "loaded": []}
 
